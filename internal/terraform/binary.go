@@ -1,0 +1,148 @@
+// Package terraform finds or installs the terraform binary, prepares each
+// unit's working folder and drives terraform through terraform-exec. Every
+// process it starts uses stackctl's own CLI configuration and never phones
+// home.
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/go-version"
+	install "github.com/hashicorp/hc-install"
+	"github.com/hashicorp/hc-install/fs"
+	"github.com/hashicorp/hc-install/product"
+	"github.com/hashicorp/hc-install/releases"
+	"github.com/hashicorp/hc-install/src"
+)
+
+// Binary is a terraform executable and its version.
+type Binary struct {
+	Path    string
+	Version *version.Version
+}
+
+// FindOptions say where to look for terraform and whether it may be
+// downloaded.
+type FindOptions struct {
+	// Constraint is terraform.version from stackctl.hcl; "" accepts any.
+	Constraint string
+	// InstallDir receives a downloaded terraform and is searched after PATH.
+	InstallDir string
+	// RecordFile caches the version of the binary found last time, keyed by
+	// its path, size and modification time, so that most invocations start
+	// no `terraform version` process at all.
+	RecordFile string
+	// Offline forbids downloads (STACKCTL_OFFLINE).
+	Offline bool
+}
+
+type binaryRecord struct {
+	Path    string    `json:"path"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+	Version string    `json:"version"`
+}
+
+// Find returns a terraform that satisfies the constraint: the one on PATH
+// when it does, else one in InstallDir, else (unless offline) the newest
+// matching release installed into InstallDir by hc-install.
+func Find(ctx context.Context, o FindOptions) (*Binary, error) {
+	var cons version.Constraints
+	if o.Constraint != "" {
+		var err error
+		cons, err = version.NewConstraint(o.Constraint)
+		if err != nil {
+			return nil, fmt.Errorf("terraform.version %q is not a version constraint: %v", o.Constraint, err)
+		}
+	}
+	if b := fromRecord(o.RecordFile, cons); b != nil {
+		return b, nil
+	}
+	sources := []src.Source{}
+	if len(cons) > 0 {
+		sources = append(sources, &fs.Version{Product: product.Terraform, Constraints: cons, ExtraPaths: []string{o.InstallDir}})
+	} else {
+		sources = append(sources, &fs.AnyVersion{Product: &product.Terraform, ExtraPaths: []string{o.InstallDir}})
+	}
+	if !o.Offline && len(cons) > 0 {
+		if err := os.MkdirAll(o.InstallDir, 0o755); err != nil {
+			return nil, err
+		}
+		sources = append(sources, &releases.LatestVersion{Product: product.Terraform, Constraints: cons, InstallDir: o.InstallDir, Timeout: 2 * time.Minute})
+	}
+	path, err := install.NewInstaller().Ensure(ctx, sources)
+	if err != nil {
+		want := "any version"
+		if o.Constraint != "" {
+			want = o.Constraint
+		}
+		how := "stackctl tried to download it and could not"
+		if o.Offline || len(cons) == 0 {
+			how = "downloads are off (STACKCTL_OFFLINE)"
+			if len(cons) == 0 {
+				how = "no version constraint is set, so nothing was downloaded"
+			}
+		}
+		return nil, fmt.Errorf("no terraform satisfying %s on PATH or in %s, and %s: %v. Install terraform %s (https://developer.hashicorp.com/terraform/install) and put it on PATH, or change terraform.version in stackctl.hcl",
+			want, o.InstallDir, how, errors.Unwrap(err), want)
+	}
+	v, err := product.Terraform.GetVersion(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s does not report its version: %v", path, err)
+	}
+	writeRecord(o.RecordFile, path, v)
+	return &Binary{Path: path, Version: v}, nil
+}
+
+func fromRecord(file string, cons version.Constraints) *Binary {
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var rec binaryRecord
+	if json.Unmarshal(data, &rec) != nil {
+		return nil
+	}
+	// The record is only trusted for the terraform PATH resolves to now.
+	onPath, err := exec.LookPath("terraform")
+	if err != nil {
+		return nil
+	}
+	onPath, _ = filepath.Abs(onPath)
+	if onPath != rec.Path {
+		return nil
+	}
+	info, err := os.Stat(rec.Path)
+	if err != nil || info.Size() != rec.Size || !info.ModTime().Equal(rec.ModTime) {
+		return nil
+	}
+	v, err := version.NewVersion(rec.Version)
+	if err != nil || (len(cons) > 0 && !cons.Check(v)) {
+		return nil
+	}
+	return &Binary{Path: rec.Path, Version: v}
+}
+
+func writeRecord(file, path string, v *version.Version) {
+	if file == "" {
+		return
+	}
+	path, _ = filepath.Abs(path)
+	info, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	data, _ := json.Marshal(binaryRecord{Path: path, Size: info.Size(), ModTime: info.ModTime(), Version: v.String()})
+	_ = os.MkdirAll(filepath.Dir(file), 0o755)
+	_ = writeFileAtomic(file, data, 0o644)
+}

@@ -1,0 +1,148 @@
+package terraform
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// moduleInfo is what stackctl needs to know of a root module without
+// running terraform: which variables it declares (inputs for anything else
+// are left out of the tfvars file, as Terragrunt's TF_VAR_ inputs would be
+// ignored) and a fingerprint of everything `terraform init` depends on.
+type moduleInfo struct {
+	Variables map[string]bool
+	// InitFingerprint changes when required providers, provider blocks,
+	// module calls or the resource types in use change.
+	InitFingerprint string
+}
+
+var moduleSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "terraform"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
+		{Type: "provider", LabelNames: []string{"name"}},
+		{Type: "resource", LabelNames: []string{"type", "name"}},
+		{Type: "data", LabelNames: []string{"type", "name"}},
+		{Type: "ephemeral", LabelNames: []string{"type", "name"}},
+	},
+}
+
+var moduleCallSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}, {Name: "version"}}}
+var providerRefSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
+
+// inspectModule parses the .tf and .tf.json files of dir (not below it:
+// that is how terraform reads a module).
+func inspectModule(dir string) (*moduleInfo, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	info := &moduleInfo{Variables: map[string]bool{}}
+	var facts []string
+	parser := hclparse.NewParser()
+	for _, e := range entries {
+		name := e.Name()
+		isJSON := strings.HasSuffix(name, ".tf.json")
+		if e.IsDir() || strings.HasPrefix(name, ".") || !(isJSON || strings.HasSuffix(name, ".tf")) {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		var file *hcl.File
+		var diags hcl.Diagnostics
+		if isJSON {
+			file, diags = parser.ParseJSON(src, name)
+		} else {
+			file, diags = parser.ParseHCL(src, name)
+		}
+		if diags.HasErrors() {
+			// terraform will report syntax errors itself, with context; the
+			// fingerprint just has to change with the file.
+			facts = append(facts, "unparsable "+name+" "+hashBytes(src))
+			continue
+		}
+		content, _, _ := file.Body.PartialContent(moduleSchema)
+		if isJSON {
+			// JSON configuration is rare; fingerprint the whole file.
+			facts = append(facts, "json "+name+" "+hashBytes(src))
+		}
+		for _, b := range content.Blocks {
+			switch b.Type {
+			case "variable":
+				info.Variables[b.Labels[0]] = true
+			case "terraform":
+				if !isJSON {
+					facts = append(facts, "terraform "+string(blockBytes(src, b)))
+				}
+			case "module":
+				c, _, _ := b.Body.PartialContent(moduleCallSchema)
+				facts = append(facts, fmt.Sprintf("module %s source=%s version=%s", b.Labels[0],
+					attrBytes(src, c.Attributes["source"]), attrBytes(src, c.Attributes["version"])))
+			case "provider":
+				facts = append(facts, "provider "+b.Labels[0])
+			case "resource", "data", "ephemeral":
+				typ := b.Labels[0]
+				if i := strings.Index(typ, "_"); i > 0 {
+					typ = typ[:i]
+				}
+				c, _, _ := b.Body.PartialContent(providerRefSchema)
+				facts = append(facts, fmt.Sprintf("uses %s %s", typ, attrBytes(src, c.Attributes["provider"])))
+			}
+		}
+	}
+	sort.Strings(facts)
+	facts = dedupe(facts)
+	info.InitFingerprint = hashBytes([]byte(strings.Join(facts, "\n")))
+	return info, nil
+}
+
+func blockBytes(src []byte, b *hcl.Block) []byte {
+	body, ok := b.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	r := hcl.RangeBetween(b.DefRange, body.SrcRange)
+	if r.End.Byte > len(src) {
+		return nil
+	}
+	return src[r.Start.Byte:r.End.Byte]
+}
+
+func attrBytes(src []byte, a *hcl.Attribute) string {
+	if a == nil {
+		return ""
+	}
+	r := a.Expr.Range()
+	if r.End.Byte > len(src) {
+		return ""
+	}
+	return string(src[r.Start.Byte:r.End.Byte])
+}
+
+func hashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

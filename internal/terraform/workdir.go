@@ -1,0 +1,298 @@
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/stackctl/stackctl/internal/config"
+)
+
+// Names of the files stackctl generates in a working folder.
+const (
+	BackendFile     = "stackctl_backend.tf.json"
+	VarsFile        = "stackctl.auto.tfvars.json"
+	planFile        = "stackctl.tfplan"
+	fetchRecordFile = "stackctl-source.json"
+	initKeyFile     = "stackctl-init.key"
+)
+
+// Workdir is one unit's terraform working folder under .stackctl/cache.
+type Workdir struct {
+	// Dir is where terraform runs.
+	Dir string
+	// CacheDir holds Dir (under src/) and stackctl's own bookkeeping.
+	CacheDir string
+
+	s      *Session
+	unit   *config.Unit
+	module *moduleInfo
+	tf     *tfexec.Terraform
+	// backendJSON is the generated backend file's content.
+	backendJSON []byte
+	out         io.Writer
+	versioned   bool
+}
+
+// quietly runs f with terraform's stdout discarded. terraform-exec copies
+// stdout of every command to the configured writer, including the JSON of
+// `terraform version` (which it runs itself before init, validate and
+// show) and of `terraform show`; people want neither in their logs.
+func (w *Workdir) quietly(f func() error) error {
+	w.tf.SetStdout(io.Discard)
+	defer w.tf.SetStdout(w.out)
+	return f()
+}
+
+// learnVersion lets terraform-exec run its `terraform version` check now,
+// quietly, instead of inside the next command, where its JSON would reach
+// the unit's output. It runs once per working folder and invocation, and
+// only before commands that check the version.
+func (w *Workdir) learnVersion(ctx context.Context) error {
+	if w.versioned {
+		return nil
+	}
+	w.versioned = true
+	return w.quietly(func() error {
+		_, _, err := w.tf.Version(ctx, false)
+		return err
+	})
+}
+
+// WaitDelay is how long an interrupted terraform gets to stop by itself
+// before it is killed. Terraform finishes in-flight operations and saves
+// state after an interrupt; cutting that short loses state, so the limit
+// is generous. A second signal to stackctl ends everything at once.
+const WaitDelay = 30 * time.Minute
+
+// Prepare builds the unit's working folder: its module (copied when local,
+// fetched with `terraform init -from-module` when its source changed
+// otherwise), the unit folder's own .tf files, and the generated backend
+// file. Terraform output (of a fetch) goes to out.
+func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, out io.Writer) (*Workdir, error) {
+	w := &Workdir{s: s, unit: u, CacheDir: filepath.Join(s.CacheDir, envName, filepath.FromSlash(u.Path))}
+	srcRoot := filepath.Join(w.CacheDir, "src")
+	w.Dir = filepath.Join(srcRoot, filepath.FromSlash(u.Source.Subdir))
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	tf, err := tfexec.NewTerraform(w.Dir, s.Binary.Path)
+	if err != nil {
+		return nil, err
+	}
+	if err := tf.SetEnv(s.env); err != nil {
+		return nil, err
+	}
+	tf.SetStdout(out)
+	tf.SetStderr(out)
+	if err := tf.SetWaitDelay(WaitDelay); err != nil {
+		return nil, err
+	}
+	w.tf = tf
+	w.out = out
+
+	overlay, err := overlayFiles(u)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", u.Dir, err)
+	}
+	backend, err := backendJSON(u.Backend, w.Dir)
+	if err != nil {
+		return nil, err
+	}
+	w.backendJSON = backend
+	generated := map[string]bool{}
+	prefix := ""
+	if u.Source.Subdir != "" {
+		prefix = u.Source.Subdir + "/"
+	}
+	for _, name := range []string{BackendFile, VarsFile} {
+		generated[prefix+name] = true
+	}
+
+	if u.Source.Local {
+		files := map[string]sourceFile{}
+		if u.Source.None {
+			for name, f := range overlay {
+				files[name] = f
+			}
+		} else if err := collectTree(u.Source.Dir, files); err != nil {
+			return nil, fmt.Errorf("copying module %s: %w", u.Source.Raw, err)
+		}
+		for name, f := range overlay {
+			files[prefix+name] = f
+		}
+		if _, err := syncTree(srcRoot, files, generated); err != nil {
+			return nil, fmt.Errorf("copying module %s into %s: %w", u.Source.Raw, srcRoot, err)
+		}
+	} else if err := w.fetch(ctx, srcRoot, overlay); err != nil {
+		return nil, err
+	}
+	if err := writeIfChanged(filepath.Join(w.Dir, BackendFile), backend, 0o600); err != nil {
+		return nil, err
+	}
+	w.module, err = inspectModule(w.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the configuration of %s: %w", u.Path, err)
+	}
+	return w, nil
+}
+
+// overlayFiles are the unit folder's own configuration files, added to the
+// module (and winning over a module file of the same name). A unit without
+// a source is made only of these.
+func overlayFiles(u *config.Unit) (map[string]sourceFile, error) {
+	entries, err := os.ReadDir(u.Dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]sourceFile{}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || name == "unit.hcl" || skipFile(name) {
+			continue
+		}
+		isConfig := strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+		if !isConfig && !u.Source.None {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, err
+		}
+		out[name] = sourceFile{src: filepath.Join(u.Dir, name), info: info}
+	}
+	return out, nil
+}
+
+type fetchRecord struct {
+	Source  string   `json:"source"`
+	Overlay []string `json:"overlay"`
+}
+
+// fetch downloads a remote module when its source (or the set of overlay
+// files laid over it) changed since the last fetch, then lays the unit's
+// own files over it.
+func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]sourceFile) error {
+	names := make([]string, 0, len(overlay))
+	for n := range overlay {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	recPath := filepath.Join(w.CacheDir, fetchRecordFile)
+	var rec fetchRecord
+	if data, err := os.ReadFile(recPath); err == nil {
+		_ = json.Unmarshal(data, &rec)
+	}
+	if rec.Source != w.unit.Source.Raw || !subset(rec.Overlay, names) {
+		if err := os.RemoveAll(srcRoot); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+			return err
+		}
+		if err := w.learnVersion(ctx); err != nil {
+			return err
+		}
+		err := w.tf.Init(ctx, tfexec.FromModule(w.unit.Source.Raw), tfexec.Backend(false), tfexec.Get(true))
+		if err != nil {
+			return fmt.Errorf("fetching module %s: %w", w.unit.Source.Raw, err)
+		}
+		// The fetch's own init is only a download: the real init runs with
+		// the backend and stackctl's files in place.
+		_ = os.Remove(filepath.Join(w.Dir, ".terraform", initKeyFile))
+	}
+	for name, f := range overlay {
+		target := filepath.Join(w.Dir, name)
+		if info, err := os.Stat(target); err == nil && info.Size() == f.info.Size() && info.ModTime().Equal(f.info.ModTime()) {
+			continue
+		}
+		if err := copyFile(f.src, target, f.info); err != nil {
+			return err
+		}
+	}
+	data, _ := json.Marshal(fetchRecord{Source: w.unit.Source.Raw, Overlay: names})
+	return writeIfChanged(recPath, data, 0o644)
+}
+
+// subset reports whether every overlay file of the last fetch is still
+// there: when one went away, the module's original must come back.
+func subset(have, want []string) bool {
+	set := make(map[string]bool, len(want))
+	for _, x := range want {
+		set[x] = true
+	}
+	for _, h := range have {
+		if !set[h] {
+			return false
+		}
+	}
+	return true
+}
+
+// backendJSON renders the backend block. Local state paths are written
+// relative to the working folder so that moving the repository does not
+// change them.
+func backendJSON(b config.Backend, dir string) ([]byte, error) {
+	settings := map[string]json.RawMessage{}
+	for k, v := range b.Config {
+		v, _ = v.UnmarkDeep()
+		if b.Type == config.BackendLocal && k == "path" {
+			rel, err := filepath.Rel(dir, v.AsString())
+			if err != nil {
+				return nil, err
+			}
+			v = cty.StringVal(filepath.ToSlash(rel))
+		}
+		raw, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			return nil, fmt.Errorf("remote_state config %s: %w", k, err)
+		}
+		settings[k] = raw
+	}
+	doc := map[string]any{"terraform": map[string]any{"backend": map[string]any{b.Type: settings}}}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+// Declares reports whether the module declares a variable.
+func (w *Workdir) Declares(name string) bool { return w.module.Variables[name] }
+
+// WriteInputs writes the tfvars file (mode 0600: inputs may be secret)
+// with the inputs the module declares, and returns the names left out.
+func (w *Workdir) WriteInputs(inputs map[string]cty.Value) (ignored []string, err error) {
+	vals := map[string]json.RawMessage{}
+	for name, v := range inputs {
+		if !w.module.Variables[name] {
+			ignored = append(ignored, name)
+			continue
+		}
+		v, _ = v.UnmarkDeep()
+		if !v.IsWhollyKnown() {
+			return nil, fmt.Errorf("input %s is not known yet", name)
+		}
+		raw, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", name, err)
+		}
+		vals[name] = raw
+	}
+	sort.Strings(ignored)
+	data, err := json.MarshalIndent(vals, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return ignored, writeIfChanged(filepath.Join(w.Dir, VarsFile), append(data, '\n'), 0o600)
+}
