@@ -1,0 +1,93 @@
+// Package awsconf loads AWS configuration the way AWS users expect: the
+// default credential chain, profiles, region, and endpoint overrides
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), so the same binary runs
+// against AWS, LocalStack or moto.
+package awsconf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+)
+
+// Settings narrow the defaults; empty fields keep them.
+type Settings struct {
+	Region  string
+	Profile string
+}
+
+// Load returns an AWS configuration.
+func Load(ctx context.Context, s Settings) (aws.Config, error) {
+	var opts []func(*awsconfig.LoadOptions) error
+	if s.Region != "" {
+		opts = append(opts, awsconfig.WithRegion(s.Region))
+	}
+	if s.Profile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(s.Profile))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// SSM reads parameters for ssm_parameter(), creating its client on first
+// use (most invocations never call it) and caching each parameter.
+type SSM struct {
+	ctx    context.Context
+	once   sync.Once
+	client *ssm.Client
+	err    error
+	mu     sync.Mutex
+	cache  map[string]ssmValue
+}
+
+type ssmValue struct {
+	value  string
+	secure bool
+}
+
+// NewSSM returns a lazy SSM reader.
+func NewSSM(ctx context.Context) *SSM { return &SSM{ctx: ctx, cache: map[string]ssmValue{}} }
+
+// Get returns a parameter's value, decrypted; secure reports a
+// SecureString. The value itself never appears in errors.
+func (s *SSM) Get(name string) (string, bool, error) {
+	s.mu.Lock()
+	if v, ok := s.cache[name]; ok {
+		s.mu.Unlock()
+		return v.value, v.secure, nil
+	}
+	s.mu.Unlock()
+	s.once.Do(func() {
+		cfg, err := Load(s.ctx, Settings{})
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.client = ssm.NewFromConfig(cfg)
+	})
+	if s.err != nil {
+		return "", false, s.err
+	}
+	out, err := s.client.GetParameter(s.ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+	if err != nil {
+		var nf *ssmtypes.ParameterNotFound
+		if errors.As(err, &nf) {
+			return "", false, fmt.Errorf("SSM parameter %s does not exist", name)
+		}
+		return "", false, fmt.Errorf("reading SSM parameter %s: %w", name, err)
+	}
+	v := ssmValue{value: aws.ToString(out.Parameter.Value), secure: out.Parameter.Type == ssmtypes.ParameterTypeSecureString}
+	s.mu.Lock()
+	s.cache[name] = v
+	s.mu.Unlock()
+	return v.value, v.secure, nil
+}

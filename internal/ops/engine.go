@@ -1,0 +1,374 @@
+// Package ops is what stackctl does for one unit: read its dependencies'
+// outputs from state, render its inputs, prepare its working folder and run
+// the terraform steps of a command. The runner calls these jobs across the
+// graph.
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/redact"
+	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/terraform"
+)
+
+// Command is a terraform command run across units.
+type Command string
+
+// Commands the engine runs.
+const (
+	Init     Command = "init"
+	Validate Command = "validate"
+	Plan     Command = "plan"
+	Apply    Command = "apply"
+	Destroy  Command = "destroy"
+)
+
+// Writes reports whether the command changes state, so that dependency
+// state must be read fresh rather than from this run's cache.
+func (c Command) Writes() bool { return c == Apply || c == Destroy }
+
+// StateOpener opens a unit's state backend.
+type StateOpener interface {
+	Open(b config.Backend) (state.Backend, error)
+}
+
+// Engine holds what every unit job of one invocation shares.
+type Engine struct {
+	Stack   *config.Stack
+	Session *terraform.Session
+	States  StateOpener
+	// LockTimeout is passed to terraform (-lock-timeout) when set.
+	LockTimeout string
+	PassThrough *terraform.PassThrough
+	// FormatDiags renders configuration diagnostics with file:line:col and
+	// the source snippet.
+	FormatDiags func(hcl.Diagnostics) string
+
+	mu    sync.Mutex
+	cache map[string]*state.State
+}
+
+// DepMode says what may stand in for a dependency's outputs when it has no
+// state.
+type DepMode int
+
+// Dependency modes.
+const (
+	// StateOnly: apply and destroy need real outputs.
+	StateOnly DepMode = iota
+	// MocksAllowed: plan may use mock_outputs.
+	MocksAllowed
+	// UnknownAllowed: render and validate show what cannot be known yet.
+	UnknownAllowed
+)
+
+func modeFor(c Command) DepMode {
+	switch c {
+	case Plan:
+		return MocksAllowed
+	case Validate, Init:
+		return UnknownAllowed
+	default:
+		return StateOnly
+	}
+}
+
+// ReadState reads a unit's state. Reads for commands that do not write
+// state are cached for the invocation: several dependents read one
+// dependency.
+func (e *Engine) ReadState(ctx context.Context, u *config.Unit, cached bool) (*state.State, state.Backend, error) {
+	b, err := e.States.Open(u.Backend)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cached {
+		e.mu.Lock()
+		st, ok := e.cache[u.Path]
+		e.mu.Unlock()
+		if ok {
+			return st, b, nil
+		}
+	}
+	st, err := b.Read(ctx)
+	if err != nil {
+		return nil, b, fmt.Errorf("reading the state of %s (%s): %w", u.Path, b.Describe(), err)
+	}
+	if cached {
+		e.mu.Lock()
+		if e.cache == nil {
+			e.cache = map[string]*state.State{}
+		}
+		e.cache[u.Path] = st
+		e.mu.Unlock()
+	}
+	return st, b, nil
+}
+
+// DependencyOutputs reads the outputs of every dependency of u from state.
+// A dependency without state falls back to its mock_outputs (MocksAllowed,
+// UnknownAllowed) or to unknown values (UnknownAllowed); otherwise it is an
+// error that says what to do.
+func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode DepMode, cached bool) (map[string]config.DependencyOutputs, error) {
+	out := make(map[string]config.DependencyOutputs, len(u.Dependencies))
+	for _, d := range u.Dependencies {
+		dep := e.Stack.Unit(d.Path)
+		st, b, err := e.ReadState(ctx, dep, cached)
+		if err != nil {
+			return nil, err
+		}
+		if !st.Empty() {
+			vals := make(map[string]cty.Value, len(st.Outputs))
+			for name, o := range st.Outputs {
+				v := o.Value
+				if o.Sensitive {
+					v = v.Mark(config.Sensitive)
+				}
+				vals[name] = v
+			}
+			out[d.Name] = config.DependencyOutputs{Values: vals, From: "the state of " + dep.Path + " (" + b.Describe() + ")"}
+			continue
+		}
+		if mode != StateOnly {
+			if mock, ok := config.MockOutputs(d); ok {
+				out[d.Name] = mock
+				continue
+			}
+		}
+		if mode == UnknownAllowed {
+			out[d.Name] = config.DependencyOutputs{Unknown: true, From: "no state yet"}
+			continue
+		}
+		msg := fmt.Sprintf("dependency %q (unit %s, declared at %s) has no state yet (%s): apply %s first", d.Name, dep.Path, d.Range, b.Describe(), dep.Path)
+		if mode == MocksAllowed {
+			msg += ", or give the dependency block mock_outputs so that it can be planned before " + dep.Path + " exists"
+		}
+		return nil, errors.New(msg)
+	}
+	return out, nil
+}
+
+// Inputs renders a unit's inputs with its dependencies' outputs.
+func (e *Engine) Inputs(ctx context.Context, u *config.Unit, mode DepMode, cached bool) ([]config.Input, error) {
+	deps, err := e.DependencyOutputs(ctx, u, mode, cached)
+	if err != nil {
+		return nil, err
+	}
+	inputs, diags := e.Stack.Inputs(u, deps)
+	if diags.HasErrors() {
+		return nil, diagError{text: e.FormatDiags(diags)}
+	}
+	return inputs, nil
+}
+
+// diagError carries configuration diagnostics already formatted with their
+// snippets.
+type diagError struct{ text string }
+
+func (d diagError) Error() string { return strings.TrimRight(d.text, "\n") }
+
+// Job returns the runner job for a command.
+func (e *Engine) Job(cmd Command) runner.Job {
+	return func(ctx context.Context, path string, uio runner.UnitIO) (runner.Outcome, error) {
+		u := e.Stack.Unit(path)
+		switch cmd {
+		case Destroy:
+			return e.destroy(ctx, u, uio)
+		default:
+			return e.run(ctx, cmd, u, uio)
+		}
+	}
+}
+
+// job is one unit's run: its working folder and the output writer that
+// masks the unit's secret inputs.
+type job struct {
+	wd      *terraform.Workdir
+	out     *redact.Writer
+	secrets []string
+}
+
+// fail shortens a terraform error to its first "Error:" line (the whole
+// output is in the unit's log), with secrets masked.
+func (j *job) fail(ctx context.Context, step string, err error) error {
+	return errors.New(redact.String(tfFailure(ctx, step, err).Error(), j.secrets))
+}
+
+func (e *Engine) prepare(ctx context.Context, cmd Command, u *config.Unit, uio runner.UnitIO) (*job, error) {
+	uio.Step("render")
+	inputs, err := e.Inputs(ctx, u, modeFor(cmd), !cmd.Writes())
+	if err != nil {
+		return nil, err
+	}
+	j := &job{}
+	for _, in := range inputs {
+		if in.Sensitive() {
+			j.secrets = append(j.secrets, redact.Secrets(in.Value)...)
+		}
+	}
+	j.out = redact.NewWriter(uio.Output(), j.secrets)
+	out := j.out
+	wd, err := e.Session.Prepare(ctx, e.Stack.Env.Name, u, out)
+	if err != nil {
+		return nil, err
+	}
+	j.wd = wd
+	vals := make(map[string]cty.Value, len(inputs))
+	known := true
+	for _, in := range inputs {
+		vals[in.Name] = in.Value
+		if !in.Value.IsWhollyKnown() {
+			known = false
+		}
+	}
+	// validate does not read variables, so inputs that cannot be known
+	// yet are fine there; every other command writes them.
+	if known || cmd != Validate {
+		ignored, err := wd.WriteInputs(vals)
+		if err != nil {
+			return nil, err
+		}
+		warnIgnored(out, inputs, ignored)
+	}
+	return j, nil
+}
+
+// warnIgnored mentions inputs set in unit.hcl that the module does not
+// declare: likely typos. Root and env inputs are shared by modules that do
+// not all declare them, so those stay quiet.
+func warnIgnored(out io.Writer, inputs []config.Input, ignored []string) {
+	layer := map[string]config.Layer{}
+	for _, in := range inputs {
+		layer[in.Name] = in.Layer
+	}
+	for _, name := range ignored {
+		if layer[name] == config.LayerUnit {
+			fmt.Fprintf(out, "stackctl: warning: input %q is set in unit.hcl but the module declares no variable %q; it is not passed\n", name, name)
+		}
+	}
+}
+
+func (e *Engine) run(ctx context.Context, cmd Command, u *config.Unit, uio runner.UnitIO) (runner.Outcome, error) {
+	j, err := e.prepare(ctx, cmd, u, uio)
+	if err != nil {
+		return runner.Outcome{}, err
+	}
+	defer j.out.Flush()
+	wd := j.wd
+	backend := cmd != Validate
+	if cmd == Init || wd.NeedsInit(backend) {
+		uio.Step("init")
+		if err := wd.Init(ctx, backend); err != nil {
+			return runner.Outcome{}, j.fail(ctx, "init", err)
+		}
+	}
+	switch cmd {
+	case Init:
+		return runner.Outcome{Note: "initialized"}, nil
+	case Validate:
+		uio.Step("validate")
+		if err := wd.Validate(ctx, j.out); err != nil {
+			return runner.Outcome{}, j.fail(ctx, "validate", err)
+		}
+		return runner.Outcome{Note: "valid"}, nil
+	}
+	uio.Step("plan")
+	plan, err := wd.Plan(ctx, e.planOptions(false))
+	defer plan.Discard()
+	if err != nil {
+		return runner.Outcome{}, j.fail(ctx, "plan", err)
+	}
+	out := outcome(plan)
+	if cmd == Plan || !plan.HasChanges {
+		return out, nil
+	}
+	uio.Step("apply")
+	if err := wd.Apply(ctx, plan, e.LockTimeout); err != nil {
+		return out, j.fail(ctx, "apply", err)
+	}
+	return out, nil
+}
+
+func (e *Engine) destroy(ctx context.Context, u *config.Unit, uio runner.UnitIO) (runner.Outcome, error) {
+	uio.Step("read state")
+	st, _, err := e.ReadState(ctx, u, false)
+	if err != nil {
+		return runner.Outcome{}, err
+	}
+	if st.Empty() {
+		// Nothing to destroy, and no terraform needed to learn that.
+		return runner.Outcome{Changes: &runner.Changes{}, Note: "no state: nothing to destroy"}, nil
+	}
+	j, err := e.prepare(ctx, Destroy, u, uio)
+	if err != nil {
+		return runner.Outcome{}, err
+	}
+	defer j.out.Flush()
+	wd := j.wd
+	if wd.NeedsInit(true) {
+		uio.Step("init")
+		if err := wd.Init(ctx, true); err != nil {
+			return runner.Outcome{}, j.fail(ctx, "init", err)
+		}
+	}
+	uio.Step("plan")
+	plan, err := wd.Plan(ctx, e.planOptions(true))
+	defer plan.Discard()
+	if err != nil {
+		return runner.Outcome{}, j.fail(ctx, "plan", err)
+	}
+	out := outcome(plan)
+	if !plan.HasChanges {
+		return out, nil
+	}
+	uio.Step("destroy")
+	if err := wd.Apply(ctx, plan, e.LockTimeout); err != nil {
+		return out, j.fail(ctx, "destroy", err)
+	}
+	return out, nil
+}
+
+func (e *Engine) planOptions(destroy bool) terraform.PlanOptions {
+	o := terraform.PlanOptions{Destroy: destroy, LockTimeout: e.LockTimeout}
+	if e.PassThrough != nil {
+		o.Extra = e.PassThrough.Plan
+	}
+	return o
+}
+
+func outcome(p *terraform.Plan) runner.Outcome {
+	c := p.Changes
+	out := runner.Outcome{HasChanges: p.HasChanges, Changes: &runner.Changes{Add: c.Add, Change: c.Change, Destroy: c.Destroy, Import: c.Import}}
+	switch {
+	case !p.HasChanges:
+		out.Note = "no changes"
+	case c.Add+c.Change+c.Destroy+c.Import == 0 && c.Outputs:
+		out.Note = "outputs change"
+	}
+	return out
+}
+
+func tfFailure(ctx context.Context, step string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("terraform %s interrupted", step)
+	}
+	msg := err.Error()
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(strings.TrimLeft(line, "│╷╵ "))
+		if strings.HasPrefix(line, "Error: ") {
+			return fmt.Errorf("terraform %s failed: %s", step, strings.TrimPrefix(line, "Error: "))
+		}
+	}
+	first, _, _ := strings.Cut(msg, "\n")
+	return fmt.Errorf("terraform %s failed: %s", step, first)
+}

@@ -1,0 +1,112 @@
+// Package redact keeps secret values out of everything stackctl prints or
+// logs. Terraform hides values only where a variable or attribute is
+// declared sensitive; a SecureString passed to a variable that is not would
+// show in a plan. The writer here replaces every known secret in
+// terraform's output, line by line, before it reaches a screen or a log.
+package redact
+
+import (
+	"bytes"
+	"io"
+	"sort"
+	"sync"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Mask is what a secret is replaced with.
+const Mask = "(sensitive value)"
+
+// minSecretLen keeps trivially short values ("1", "true") from turning
+// terraform's output into noise; secrets are longer than this.
+const minSecretLen = 4
+
+// Secrets collects the string leaves of a value, for values known to be
+// sensitive.
+func Secrets(v cty.Value) []string {
+	var out []string
+	v, _ = v.UnmarkDeep()
+	_ = cty.Walk(v, func(_ cty.Path, leaf cty.Value) (bool, error) {
+		leaf, _ = leaf.Unmark()
+		if leaf.IsKnown() && !leaf.IsNull() && leaf.Type() == cty.String && len(leaf.AsString()) >= minSecretLen {
+			out = append(out, leaf.AsString())
+		}
+		return true, nil
+	})
+	return out
+}
+
+// Writer replaces secrets in complete lines written through it. A partial
+// line is held until its newline (or Flush), so a secret split across two
+// writes is still caught.
+type Writer struct {
+	mu      sync.Mutex
+	w       io.Writer
+	secrets [][]byte
+	buf     []byte
+}
+
+// NewWriter wraps w. With no secrets it still buffers by line, which
+// keeps concurrent writers' lines whole.
+func NewWriter(w io.Writer, secrets []string) *Writer {
+	uniq := map[string]bool{}
+	var list []string
+	for _, s := range secrets {
+		if len(s) >= minSecretLen && !uniq[s] {
+			uniq[s] = true
+			list = append(list, s)
+		}
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	rw := &Writer{w: w}
+	for _, s := range list {
+		rw.secrets = append(rw.secrets, []byte(s))
+	}
+	return rw
+}
+
+// Write implements io.Writer.
+func (r *Writer) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.buf = append(r.buf, p...)
+	i := bytes.LastIndexByte(r.buf, '\n')
+	if i < 0 {
+		return len(p), nil
+	}
+	line := r.scrub(r.buf[:i+1])
+	rest := append([]byte(nil), r.buf[i+1:]...)
+	r.buf = rest
+	if _, err := r.w.Write(line); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes a pending partial line.
+func (r *Writer) Flush() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.buf) == 0 {
+		return nil
+	}
+	out := r.scrub(r.buf)
+	r.buf = nil
+	_, err := r.w.Write(out)
+	return err
+}
+
+func (r *Writer) scrub(b []byte) []byte {
+	out := append([]byte(nil), b...)
+	for _, s := range r.secrets {
+		out = bytes.ReplaceAll(out, s, []byte(Mask))
+	}
+	return out
+}
+
+// String masks secrets in a string.
+func String(s string, secrets []string) string {
+	w := NewWriter(io.Discard, secrets)
+	return string(w.scrub([]byte(s)))
+}

@@ -1,0 +1,271 @@
+// Package runner runs one job per selected unit in dependency order (or
+// reverse order, for destroy), in parallel as far as the graph and the
+// parallelism allow. When a unit fails, the units that depend on it are
+// skipped while independent units go on. Cancelling the context (the first
+// SIGINT or SIGTERM) starts nothing new; running jobs receive the
+// cancellation and stop gracefully.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stackctl/stackctl/internal/graph"
+)
+
+// Status is how a unit's job ended.
+type Status string
+
+// Statuses in results; Waiting and Running only appear in progress views.
+const (
+	Waiting     Status = "waiting"
+	Running     Status = "running"
+	Succeeded   Status = "succeeded"
+	Failed      Status = "failed"
+	Skipped     Status = "skipped"
+	Interrupted Status = "interrupted"
+)
+
+// Changes counts what a plan does.
+type Changes struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+	Import  int `json:"import,omitempty"`
+}
+
+// Outcome is what a job reports beyond success or failure.
+type Outcome struct {
+	// Changes is set when the job made a plan.
+	Changes *Changes
+	// HasChanges is terraform's verdict (-detailed-exitcode): output-only
+	// changes count.
+	HasChanges bool
+	// Note is a short remark for the summary ("no changes", "no state").
+	Note string
+}
+
+// Result is one unit's end.
+type Result struct {
+	Unit   string
+	Status Status
+	Outcome
+	Err      error
+	Started  time.Time
+	Duration time.Duration
+}
+
+// UnitIO is what a job reports through while it runs.
+type UnitIO interface {
+	// Step names what the unit is doing now ("init", "plan", "apply").
+	Step(name string)
+	// Output receives terraform's output for the unit.
+	Output() io.Writer
+}
+
+// Observer follows a run. Its methods are called from several goroutines.
+type Observer interface {
+	Queued(units []string)
+	Started(unit string)
+	Step(unit, step string)
+	Output(unit string) io.Writer
+	Finished(r Result)
+}
+
+// Job does one unit's work.
+type Job func(ctx context.Context, unit string, io UnitIO) (Outcome, error)
+
+// Options shape a run.
+type Options struct {
+	Graph    *graph.Graph
+	Selected map[string]bool
+	// Parallelism bounds concurrent jobs; below 1 means 1.
+	Parallelism int
+	// Reverse runs dependents before their dependencies (destroy).
+	Reverse  bool
+	Observer Observer
+}
+
+type unitIO struct {
+	unit string
+	obs  Observer
+	out  io.Writer
+}
+
+func (u *unitIO) Step(name string)  { u.obs.Step(u.unit, name) }
+func (u *unitIO) Output() io.Writer { return u.out }
+
+// Run runs job for every selected unit and returns the results in run order
+// (units that never started last, in dependency order).
+func Run(ctx context.Context, o Options, job Job) []Result {
+	par := o.Parallelism
+	if par < 1 {
+		par = 1
+	}
+	var order []string
+	for _, n := range o.Graph.Order() {
+		if o.Selected[n] {
+			order = append(order, n)
+		}
+	}
+	if o.Reverse {
+		for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
+			order[i], order[j] = order[j], order[i]
+		}
+	}
+	rank := make(map[string]int, len(order))
+	for i, n := range order {
+		rank[n] = i
+	}
+	// before[n] are the selected units that must finish before n; after[n]
+	// those waiting for n. Unselected dependencies are read, never run.
+	before := func(n string) []string {
+		if o.Reverse {
+			return o.Graph.Dependents(n)
+		}
+		return o.Graph.Dependencies(n)
+	}
+	after := func(n string) []string {
+		if o.Reverse {
+			return o.Graph.Dependencies(n)
+		}
+		return o.Graph.Dependents(n)
+	}
+	remaining := make(map[string]int, len(order))
+	var ready []string
+	for _, n := range order {
+		for _, d := range before(n) {
+			if o.Selected[d] {
+				remaining[n]++
+			}
+		}
+		if remaining[n] == 0 {
+			ready = append(ready, n)
+		}
+	}
+	o.Observer.Queued(order)
+
+	results := make([]Result, 0, len(order))
+	finished := map[string]bool{}
+	done := make(chan Result)
+	running := 0
+	start := func(n string) {
+		running++
+		o.Observer.Started(n)
+		uio := &unitIO{unit: n, obs: o.Observer, out: o.Observer.Output(n)}
+		go func() {
+			t0 := time.Now()
+			out, err := runJob(ctx, job, n, uio)
+			r := Result{Unit: n, Outcome: out, Err: err, Started: t0, Duration: time.Since(t0), Status: Succeeded}
+			if err != nil {
+				r.Status = Failed
+				if ctx.Err() != nil {
+					r.Status = Interrupted
+				}
+			}
+			done <- r
+		}()
+	}
+	var skip func(n, because string)
+	skip = func(n, because string) {
+		for _, d := range after(n) {
+			if !o.Selected[d] || finished[d] {
+				continue
+			}
+			finished[d] = true
+			r := Result{Unit: d, Status: Skipped, Outcome: Outcome{Note: because}}
+			results = append(results, r)
+			o.Observer.Finished(r)
+			skip(d, because)
+		}
+	}
+	for {
+		for running < par && len(ready) > 0 && ctx.Err() == nil {
+			n := ready[0]
+			ready = ready[1:]
+			start(n)
+		}
+		if running == 0 {
+			break
+		}
+		r := <-done
+		running--
+		finished[r.Unit] = true
+		results = append(results, r)
+		o.Observer.Finished(r)
+		if r.Status != Succeeded {
+			verb := "failed"
+			if r.Status == Interrupted {
+				verb = "was interrupted"
+			}
+			skip(r.Unit, fmt.Sprintf("%s %s", r.Unit, verb))
+			continue
+		}
+		var newly []string
+		for _, d := range after(r.Unit) {
+			if !o.Selected[d] || finished[d] {
+				continue
+			}
+			remaining[d]--
+			if remaining[d] == 0 {
+				newly = append(newly, d)
+			}
+		}
+		if len(newly) > 0 {
+			ready = append(ready, newly...)
+			sort.Slice(ready, func(i, j int) bool { return rank[ready[i]] < rank[ready[j]] })
+		}
+	}
+	for _, n := range order {
+		if finished[n] {
+			continue
+		}
+		r := Result{Unit: n, Status: Interrupted, Outcome: Outcome{Note: "not started: interrupted"}}
+		results = append(results, r)
+		o.Observer.Finished(r)
+	}
+	return results
+}
+
+// runJob turns a panic inside a job into a failed unit rather than a crash
+// with a stack trace: one unit's bug must not abandon the others' terraform.
+func runJob(ctx context.Context, job Job, n string, uio UnitIO) (out Outcome, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error in stackctl while running %s: %v (please report this)", n, p)
+		}
+	}()
+	return job(ctx, n, uio)
+}
+
+// AnyFailed reports whether any result is not a success.
+func AnyFailed(results []Result) bool {
+	for _, r := range results {
+		if r.Status != Succeeded {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary returns "3 succeeded, 1 failed, 2 skipped" style counts.
+func Summary(results []Result) string {
+	counts := map[Status]int{}
+	for _, r := range results {
+		counts[r.Status]++
+	}
+	var parts []string
+	for _, s := range []Status{Succeeded, Failed, Skipped, Interrupted} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing to do"
+	}
+	return strings.Join(parts, ", ")
+}
