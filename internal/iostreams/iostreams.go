@@ -1,0 +1,87 @@
+// Package iostreams is the one place that knows where stackctl's input and
+// output go, whether they are terminals and whether colour is wanted.
+package iostreams
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are a command's standard streams.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	inTTY, outTTY, errTTY bool
+	// NoColor turns colour off (--no-color, NO_COLOR).
+	NoColor bool
+	height  func() int
+	width   func() int
+}
+
+// System returns the process's streams.
+func System() *IOStreams {
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	s.inTTY = term.IsTerminal(int(os.Stdin.Fd()))
+	s.outTTY = term.IsTerminal(int(os.Stdout.Fd()))
+	s.errTTY = term.IsTerminal(int(os.Stderr.Fd()))
+	size := func() (int, int) {
+		w, h, err := term.GetSize(int(os.Stdout.Fd()))
+		if err != nil {
+			return 100, 0
+		}
+		return w, h
+	}
+	s.width = func() int { w, _ := size(); return w }
+	s.height = func() int { _, h := size(); return h }
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		s.NoColor = true
+	}
+	return s
+}
+
+// Test returns streams over buffers, none of them a terminal.
+func Test(in io.Reader, out, errOut io.Writer) *IOStreams {
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, height: func() int { return 0 }, width: func() int { return 100 }}
+}
+
+// InIsTerminal reports whether stdin is a terminal (confirmation prompts
+// need one).
+func (s *IOStreams) InIsTerminal() bool { return s.inTTY }
+
+// OutIsTerminal reports whether stdout is a terminal.
+func (s *IOStreams) OutIsTerminal() bool { return s.outTTY }
+
+// ColorOut reports whether stdout should be coloured.
+func (s *IOStreams) ColorOut() bool { return s.outTTY && !s.NoColor }
+
+// ColorErr reports whether stderr should be coloured.
+func (s *IOStreams) ColorErr() bool { return s.errTTY && !s.NoColor }
+
+// Height is the terminal's height in lines (0 when unknown).
+func (s *IOStreams) Height() int { return s.height() }
+
+// Width is the terminal's width in columns.
+func (s *IOStreams) Width() int {
+	if w := s.width(); w > 0 {
+		return w
+	}
+	return 100
+}
+
+// Confirm asks a yes/no question on stderr and reads the answer from
+// stdin; only "yes" counts, as with terraform.
+func (s *IOStreams) Confirm(question string) (bool, error) {
+	fmt.Fprintf(s.ErrOut, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	line, err := bufio.NewReader(s.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, err
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}
