@@ -1,0 +1,39 @@
+// Command stackctl orchestrates Terraform across an environment's units.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/stackctl/stackctl/internal/cli"
+	"github.com/stackctl/stackctl/internal/iostreams"
+)
+
+func main() {
+	// Every terraform stackctl starts, including hc-install's version
+	// probe, inherits this: terraform must never phone home for updates.
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+
+	streams := iostreams.System()
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(streams.ErrOut, "\nstackctl: interrupted: letting running terraform stop gracefully so that state is saved and locks are released; interrupt again to stop at once")
+		// Cancelling sends SIGINT to every running terraform and starts no
+		// new unit.
+		cancel()
+		<-sigs
+		fmt.Fprintln(streams.ErrOut, "stackctl: second interrupt: stopping now; terraform is killed and may leave a lock behind (see force-unlock)")
+		// Exiting kills the terraform children (terraform-exec starts them
+		// with a parent-death signal), so none outlives stackctl.
+		os.Exit(130)
+	}()
+	code := cli.Main(ctx, os.Args, streams)
+	cancel()
+	os.Exit(code)
+}

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/stackctl/stackctl/internal/backend"
+	"github.com/stackctl/stackctl/internal/ops"
+	"github.com/stackctl/stackctl/internal/report"
+	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/terraform"
+)
+
+var runExamples = map[string]string{
+	"init": `  stackctl init dev
+  stackctl init prod --unit network`,
+	"validate": `  stackctl validate staging
+  stackctl validate prod --json`,
+	"plan": `  stackctl plan dev
+  stackctl plan dev --unit database            # database only; network's outputs are read from its state
+  stackctl plan prod --detailed-exitcode       # exit 2 when any unit has changes
+  stackctl plan dev -- -target=aws_ecs_service.api -refresh=false`,
+	"apply": `  stackctl apply dev                           # asks for confirmation on a terminal
+  stackctl apply dev --auto-approve --parallelism 4
+  stackctl apply prod --unit 'apps/*' --auto-approve`,
+	"destroy": `  stackctl destroy dev --auto-approve          # dependents first
+  stackctl destroy dev --unit edge --auto-approve`,
+}
+
+func defaultParallelism() int { return max(2, runtime.NumCPU()) }
+
+func (a *app) runCommand(name, usage, _ string) *ucli.Command {
+	cmd := ops.Command(name)
+	flags := commonFlags(unitFlag, jsonFlag,
+		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: "run at most `N` units at once", EnvVars: envVar("PARALLELISM")},
+		&ucli.StringFlag{Name: "lock-timeout", Usage: "how long terraform waits for a state lock (`DURATION`, e.g. 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
+		&ucli.BoolFlag{Name: "stream", Usage: "stream terraform's output with a [unit] prefix even on a terminal", EnvVars: envVar("STREAM")},
+	)
+	switch cmd {
+	case ops.Plan:
+		flags = append(flags, &ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when any unit has changes, 0 when none", EnvVars: envVar("DETAILED_EXITCODE")})
+	case ops.Apply, ops.Destroy:
+		flags = append(flags, &ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation", EnvVars: envVar("AUTO_APPROVE")})
+	}
+	return &ucli.Command{
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: "ENV [-- terraform args]",
+		Description: `Runs terraform ` + name + ` in every selected unit, in dependency order` + map[bool]string{true: ` (reversed: dependents first)`, false: ``}[cmd == ops.Destroy] + `,
+in parallel where the graph allows. A unit's dependencies are read from state, never run,
+when they are not selected. When a unit fails, its dependents are skipped and the others go on.
+On a terminal a live status view is shown; otherwise terraform's output is streamed with a
+[unit] prefix. Every unit's full output is logged under .stackctl/logs/<env>/<unit>/.
+
+Examples:
+` + runExamples[name],
+		Flags:  flags,
+		Action: func(c *ucli.Context) error { return a.run(c, cmd) },
+	}
+}
+
+func (a *app) run(c *ucli.Context, cmd ops.Command) error {
+	s, err := a.load(c)
+	if err != nil {
+		return err
+	}
+	pass, err := terraform.ParsePassThrough(a.passThrough, a.cwd)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	order := s.ordered()
+	if len(order) == 0 {
+		return &exitError{code: 1, err: fmt.Errorf("environment %s has no units", s.stack.Env.Name)}
+	}
+	if lt := c.String("lock-timeout"); lt != "" {
+		if _, err := time.ParseDuration(lt); err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("--lock-timeout %q is not a duration (use 30s, 5m, …)", lt)}
+		}
+	}
+	if (cmd == ops.Apply || cmd == ops.Destroy) && !c.Bool("auto-approve") {
+		if err := a.confirm(cmd, s.stack.Env.Name, order); err != nil {
+			return err
+		}
+	}
+
+	root := s.stack.Root
+	_, offline := a.getenv("STACKCTL_OFFLINE")
+	tf, err := terraform.NewSession(c.Context, terraform.SessionOptions{
+		RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
+		PluginCacheDir: root.PluginCacheDir, Offline: offline, Environ: a.environ,
+	})
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	engine := &ops.Engine{
+		Stack: s.stack, Session: tf, States: backend.NewOpener(),
+		LockTimeout: c.String("lock-timeout"), PassThrough: pass, FormatDiags: a.formatDiags(s.loader),
+	}
+
+	jsonOut := c.Bool("json")
+	term := a.streams.Out
+	if jsonOut {
+		term = a.streams.ErrOut
+	}
+	logDir := filepath.Join(root.Dir, ".stackctl", "logs", s.stack.Env.Name)
+	progress := report.NewProgress(report.ProgressOptions{
+		Command: string(cmd), Env: s.stack.Env.Name, LogDir: logDir,
+		Live: !jsonOut && !c.Bool("stream") && a.streams.OutIsTerminal(),
+		Term: term, Color: !jsonOut && a.streams.ColorOut(), Height: a.streams.Height(),
+	})
+	t0 := time.Now()
+	results := runner.Run(c.Context, runner.Options{
+		Graph: s.graph, Selected: s.selected, Parallelism: c.Int("parallelism"),
+		Reverse: cmd == ops.Destroy, Observer: progress,
+	}, engine.Job(cmd))
+	progress.Close()
+	if cmd == ops.Destroy {
+		reverse(order)
+	}
+	sum := report.NewSummary(string(cmd), s.stack.Env.Name, order, results, progress.LogPath, time.Since(t0))
+
+	if jsonOut {
+		if err := sum.WriteJSON(a.streams.Out); err != nil {
+			return err
+		}
+	} else {
+		if progress.Live() {
+			a.showCaptured(progress, cmd, results)
+		}
+		fmt.Fprintln(a.streams.Out)
+		sum.WriteTable(a.streams.Out, a.streams.ColorOut(), a.display(logDir))
+	}
+	switch {
+	case runner.AnyFailed(results):
+		return exitCode(1)
+	case cmd == ops.Plan && c.Bool("detailed-exitcode") && sum.Changes:
+		return exitCode(2)
+	}
+	return nil
+}
+
+// showCaptured prints, after a live run, what the status view did not:
+// the plan of every unit with changes, and the output of failed steps.
+func (a *app) showCaptured(p *report.Progress, cmd ops.Command, results []runner.Result) {
+	for _, r := range results {
+		var text string
+		switch {
+		case r.Status == runner.Failed:
+			text = tail(p.Captured(r.Unit, ""), 40)
+		case cmd == ops.Plan && r.HasChanges:
+			text = p.Captured(r.Unit, "plan")
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		fmt.Fprintf(a.streams.Out, "\n── %s %s ──\n%s", r.Unit, cmd, text)
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{"…"}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func reverse(s []string) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}
+
+// confirm asks before apply or destroy; without a terminal there is no one
+// to ask, so it refuses.
+func (a *app) confirm(cmd ops.Command, env string, units []string) error {
+	if !a.streams.InIsTerminal() {
+		return &exitError{code: 1, err: fmt.Errorf("%s needs --auto-approve (or STACKCTL_AUTO_APPROVE=true) when no terminal is attached: there is no one to confirm it", cmd)}
+	}
+	question := fmt.Sprintf("Do you want to apply %d unit(s) of %s?\n  %s", len(units), env, strings.Join(units, ", "))
+	if cmd == ops.Destroy {
+		question = fmt.Sprintf("Do you really want to destroy every resource of %d unit(s) of %s?\n  %s\n  There is no undo.", len(units), env, strings.Join(units, ", "))
+	}
+	ok, err := a.streams.Confirm(question)
+	if err != nil || !ok {
+		return &exitError{code: 1, err: fmt.Errorf("%s cancelled", cmd)}
+	}
+	return nil
+}
+
+func (a *app) display(path string) string {
+	if rel, err := filepath.Rel(a.cwd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}

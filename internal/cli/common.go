@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/graph"
+)
+
+func envVar(name string) []string { return []string{"STACKCTL_" + name} }
+
+var (
+	rootFlag = &ucli.StringFlag{Name: "root", Usage: "repository root `DIR` (default: the nearest folder upward holding stackctl.hcl)", EnvVars: envVar("ROOT")}
+	noColor  = &ucli.BoolFlag{Name: "no-color", Usage: "no colour in output (also NO_COLOR)", EnvVars: envVar("NO_COLOR")}
+	unitFlag = &ucli.StringSliceFlag{Name: "unit", Aliases: []string{"u"}, Usage: "select units by `PATH` (repeatable; globs allowed: 'apps/*', '**/api'; a folder selects the units under it)", EnvVars: envVar("UNIT")}
+	jsonFlag = &ucli.BoolFlag{Name: "json", Usage: "machine-readable output on stdout", EnvVars: envVar("JSON")}
+)
+
+func commonFlags(extra ...ucli.Flag) []ucli.Flag {
+	return append([]ucli.Flag{rootFlag, noColor}, extra...)
+}
+
+// session is what a command has once the configuration is loaded.
+type session struct {
+	loader   *config.Loader
+	stack    *config.Stack
+	graph    *graph.Graph
+	selected map[string]bool
+}
+
+// load evaluates the chosen environment and builds its graph, printing
+// diagnostics (with snippets) on failure.
+func (a *app) load(c *ucli.Context) (*session, error) {
+	if c.Bool("no-color") {
+		a.streams.NoColor = true
+	}
+	env := c.Args().First()
+	if env == "" {
+		env, _ = a.getenv("STACKCTL_ENV")
+	}
+	if c.Args().Len() > 1 {
+		return nil, &exitError{code: 1, err: fmt.Errorf("unexpected arguments %s: terraform arguments go after \"--\"", strings.Join(c.Args().Slice()[1:], " "))}
+	}
+	loader := config.NewLoader(config.Options{Dir: a.cwd, RootDir: c.String("root"), Getenv: a.getenv, SSM: a.ssmGetter(c.Context)})
+	st, diags := loader.Load(env)
+	if diags.HasErrors() {
+		a.printDiags(loader, diags)
+		return nil, exitCode(1)
+	}
+	a.printDiags(loader, diags) // warnings
+	g, diags := graph.FromStack(st)
+	if diags.HasErrors() {
+		a.printDiags(loader, diags)
+		return nil, exitCode(1)
+	}
+	var patterns []string
+	if c.IsSet("unit") || len(c.StringSlice("unit")) > 0 {
+		patterns = splitPatterns(c.StringSlice("unit"))
+	}
+	sel, err := g.Select(patterns)
+	if err != nil {
+		return nil, &exitError{code: 1, err: err}
+	}
+	return &session{loader: loader, stack: st, graph: g, selected: sel}, nil
+}
+
+// splitPatterns accepts comma-separated lists too (STACKCTL_UNIT=a,b).
+func splitPatterns(in []string) []string {
+	var out []string
+	for _, p := range in {
+		for _, q := range strings.Split(p, ",") {
+			if q = strings.TrimSpace(q); q != "" {
+				out = append(out, q)
+			}
+		}
+	}
+	return out
+}
+
+func (a *app) printDiags(loader *config.Loader, diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	a.writeDiags(a.streams.ErrOut, loader, diags, a.streams.ColorErr())
+}
+
+func (a *app) writeDiags(w io.Writer, loader *config.Loader, diags hcl.Diagnostics, color bool) {
+	dw := hcl.NewDiagnosticTextWriter(w, loader.Files(), uint(a.streams.Width()), color)
+	_ = dw.WriteDiagnostics(diags)
+}
+
+// formatDiags renders diagnostics to text for errors carried in results.
+func (a *app) formatDiags(loader *config.Loader) func(hcl.Diagnostics) string {
+	return func(diags hcl.Diagnostics) string {
+		var b strings.Builder
+		a.writeDiags(&b, loader, diags, false)
+		return b.String()
+	}
+}
+
+// ordered returns the selected units in dependency order.
+func (s *session) ordered() []string {
+	var out []string
+	for _, n := range s.graph.Order() {
+		if s.selected[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
