@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/graph"
 )
 
@@ -90,8 +91,7 @@ func (a *app) printDiags(loader *config.Loader, diags hcl.Diagnostics) {
 }
 
 func (a *app) writeDiags(w io.Writer, loader *config.Loader, diags hcl.Diagnostics, color bool) {
-	dw := hcl.NewDiagnosticTextWriter(w, loader.Files(), uint(a.streams.Width()), color)
-	_ = dw.WriteDiagnostics(diags)
+	diag.Write(w, diags, loader.Files(), color, a.streams.Width())
 }
 
 // formatDiags renders diagnostics to text for errors carried in results.

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,9 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 		a := args[i]
 		name, val, hasVal := strings.Cut(a, "=")
 		name = "-" + strings.TrimLeft(name, "-")
+		if !slices.Contains(passThroughFlags, name) {
+			return nil, fmt.Errorf("stackctl cannot pass %s to terraform; it passes %s (use --lock-timeout for -lock-timeout)", a, strings.Join(passThroughFlags, ", "))
+		}
 		needsVal := name != "-refresh" && name != "-lock"
 		if !hasVal && needsVal {
 			if i+1 >= len(args) {
@@ -66,8 +70,6 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 			} else {
 				p.Plan = append(p.Plan, tfexec.Lock(b))
 			}
-		default:
-			return nil, fmt.Errorf("stackctl cannot pass %s to terraform; it passes %s (use --lock-timeout for -lock-timeout)", a, strings.Join(passThroughFlags, ", "))
 		}
 	}
 	return p, nil

@@ -1,0 +1,120 @@
+// Package diag prints configuration diagnostics the way compilers do: the
+// summary, then file:line:col (which editors and terminals turn into
+// links), the source line with the offending range underlined, then the
+// explanation.
+package diag
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Write prints diagnostics. files maps file names (as in the diagnostics'
+// ranges) to parsed files, for the snippets.
+func Write(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File, color bool, width int) {
+	for i, d := range diags {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		writeOne(w, d, files, color, width)
+	}
+}
+
+// String renders diagnostics without colour.
+func String(diags hcl.Diagnostics, files map[string]*hcl.File) string {
+	var b strings.Builder
+	Write(&b, diags, files, false, 100)
+	return b.String()
+}
+
+func writeOne(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color bool, width int) {
+	label, code := "Error", "31;1"
+	if d.Severity == hcl.DiagWarning {
+		label, code = "Warning", "33;1"
+	}
+	fmt.Fprintf(w, "%s %s\n", paint(color, label+":", code), paint(color, d.Summary, "1"))
+	if d.Subject != nil {
+		r := *d.Subject
+		fmt.Fprintf(w, "  --> %s:%d:%d\n", r.Filename, r.Start.Line, r.Start.Column)
+		if f := files[r.Filename]; f != nil {
+			snippet(w, f.Bytes, r, color)
+		}
+	}
+	if d.Detail != "" {
+		for _, line := range wrap(d.Detail, width-2) {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+}
+
+// snippet prints the lines of r with a caret line under its first line.
+func snippet(w io.Writer, src []byte, r hcl.Range, color bool) {
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	last := r.End.Line
+	if r.End.Line > r.Start.Line+2 {
+		last = r.Start.Line + 2 // long ranges: the first lines say enough
+	}
+	gutter := len(fmt.Sprint(last))
+	fmt.Fprintf(w, "  %*s |\n", gutter, "")
+	for n := 1; sc.Scan(); n++ {
+		if n < r.Start.Line {
+			continue
+		}
+		if n > last {
+			break
+		}
+		line := strings.ReplaceAll(sc.Text(), "\t", " ")
+		fmt.Fprintf(w, "  %*d | %s\n", gutter, n, line)
+		if n == r.Start.Line {
+			start := r.Start.Column - 1
+			end := len(line)
+			if r.End.Line == r.Start.Line {
+				end = r.End.Column - 1
+			}
+			start = min(max(start, 0), len(line))
+			end = min(max(end, start+1), max(len(line), start+1))
+			marks := strings.Repeat(" ", runeWidth(line[:start])) + strings.Repeat("^", max(1, runeWidth(line[start:min(end, len(line))])))
+			fmt.Fprintf(w, "  %*s | %s\n", gutter, "", paint(color, marks, "31;1"))
+		}
+	}
+}
+
+func runeWidth(s string) int { return len([]rune(s)) }
+
+func wrap(text string, width int) []string {
+	if width < 40 {
+		width = 40
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, "")
+			continue
+		}
+		line := words[0]
+		for _, word := range words[1:] {
+			if len(line)+1+len(word) > width {
+				out = append(out, line)
+				line = word
+				continue
+			}
+			line += " " + word
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func paint(color bool, s, code string) string {
+	if !color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}

@@ -1,0 +1,109 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConfigurationErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		edit  map[string]string
+		args  []string
+		wants []string
+	}{
+		{
+			name: "cycle names every unit on it",
+			edit: map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
+dependency "svc" {
+  path = "../service"
+}
+inputs = { name = "network" }
+`},
+			args:  []string{"plan", "dev"},
+			wants: []string{"Dependency cycle", "database → network → service → database", "live/dev/network/unit.hcl:2"},
+		},
+		{
+			name: "syntax error with file:line:col and snippet",
+			edit: map[string]string{"live/dev/database/unit.hcl": "source = \"../../../modules/step\"\ninputs = {\n  name = \"database\n}\n"},
+			args:  []string{"plan", "dev"},
+			wants: []string{"live/dev/database/unit.hcl:3", `name = "database`},
+		},
+		{
+			name:  "bad expression",
+			edit:  map[string]string{"live/dev/network/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = upper(42, 1) }\n"},
+			args:  []string{"render", "dev"},
+			wants: []string{"live/dev/network/unit.hcl:2", "upper(42, 1)"},
+		},
+		{
+			name: "dependency on a missing unit",
+			edit: map[string]string{"live/dev/service/unit.hcl": `source = "../../../modules/step"
+dependency "db" {
+  path = "../databse"
+}
+inputs = { name = "service" }
+`},
+			args:  []string{"list", "dev"},
+			wants: []string{`Dependency on a missing unit "databse"`, "live/dev/service/unit.hcl:3:", "Units in dev: database,"},
+		},
+		{
+			name: "unknown dependency output lists the outputs",
+			edit: map[string]string{"live/dev/service/unit.hcl": `source = "../../../modules/step"
+dependency "db" {
+  path         = "../database"
+  mock_outputs = { value = "x", other = "y" }
+}
+inputs = { name = "service", upstream = dependency.db.outputs.vale }
+`},
+			args:  []string{"plan", "dev", "--unit", "service"},
+			wants: []string{"Unknown dependency output", `no output "vale"`, "Its outputs: other, value", "live/dev/service/unit.hcl:6:"},
+		},
+		{
+			name:  "unknown environment lists environments",
+			args:  []string{"plan", "qa"},
+			wants: []string{`Unknown environment "qa"`, "Environments in live: dev, prod"},
+		},
+		{
+			name:  "unknown unit lists units",
+			args:  []string{"plan", "dev", "--unit", "databse"},
+			wants: []string{`no unit matches "databse"`, "database, monitoring, network, service"},
+		},
+		{
+			name:  "env used where it cannot be",
+			edit:  map[string]string{"stackctl.hcl": strings.Replace(rootFile, `version = ">= 1.5"`, `version = env.tf`, 1)},
+			args:  []string{"list", "dev"},
+			wants: []string{"env is not available here", "stackctl.hcl:6"},
+		},
+		{
+			name:  "terraform arguments stackctl cannot pass",
+			args:  []string{"plan", "dev", "--", "-destroy"},
+			wants: []string{"cannot pass -destroy", "-target"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			files := chain()
+			files["live/prod/env.hcl"] = `vars = {}`
+			for k, v := range c.edit {
+				files[k] = v
+			}
+			tr := newTree(t, files)
+			r := tr.must(1, c.args...)
+			contains(t, "stderr", r.stderr+r.stdout, c.wants...)
+		})
+	}
+}
+
+func TestBrokenOtherEnvironmentDoesNotMatter(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/prod/env.hcl"] = `vars = { this is not hcl`
+	files["live/prod/network/unit.hcl"] = `source = ` + "\n"
+	tr := newTree(t, files)
+	r := tr.must(0, "plan", "dev", "--unit", "network")
+	contains(t, "plan", r.stdout, "plan dev: 1 succeeded")
+	r = tr.must(1, "list", "prod")
+	contains(t, "prod", r.stderr, "live/prod/env.hcl:1")
+}

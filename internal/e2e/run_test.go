@@ -1,0 +1,275 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestListAndGraph(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	r := tr.must(0, "list", "dev")
+	if got, want := lines(r.stdout), []string{"network", "database", "monitoring", "service"}; !slices.Equal(got, want) {
+		t.Fatalf("list: got %q, want %q", got, want)
+	}
+	r = tr.must(0, "graph", "dev", "--format", "mermaid")
+	contains(t, "mermaid graph", r.stdout, "graph RL", `n0["network"]`, "n1 --> n0")
+	r = tr.must(0, "graph", "dev", "--format", "json")
+	var g struct {
+		Units []struct {
+			Path         string   `json:"path"`
+			Dependencies []string `json:"dependencies"`
+		} `json:"units"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &g); err != nil {
+		t.Fatalf("graph json: %v\n%s", err, r.stdout)
+	}
+	if len(g.Units) != 4 || g.Units[3].Path != "service" || g.Units[3].Dependencies[0] != "database" {
+		t.Fatalf("graph json: %+v", g)
+	}
+	r = tr.must(0, "graph", "dev")
+	contains(t, "dot graph", r.stdout, "digraph units", `"service" -> "database";`)
+	// Flags go before or after ENV.
+	r = tr.must(0, "list", "--unit", "service", "dev")
+	if got := lines(r.stdout); !slices.Equal(got, []string{"service"}) {
+		t.Errorf("list --unit service dev: %q", got)
+	}
+}
+
+func TestApplyPlanOutputDestroy(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+
+	// Without a terminal and without --auto-approve, apply refuses.
+	r := tr.must(1, "apply", "dev")
+	contains(t, "stderr", r.stderr, "needs --auto-approve")
+
+	r = tr.must(0, "apply", "dev", "--auto-approve", "--parallelism", "2")
+	contains(t, "apply summary", r.stdout, "apply dev: 4 succeeded")
+	order := lines(tr.read("order.log"))
+	before := func(a, b string) {
+		t.Helper()
+		ia, ib := slices.Index(order, a), slices.Index(order, b)
+		if ia < 0 || ib < 0 || ia > ib {
+			t.Errorf("want %q before %q in %q", a, b, order)
+		}
+	}
+	before("create network", "create database")
+	before("create database", "create service")
+	before("create network", "create monitoring")
+
+	// Outputs flow through two levels of dependencies, read from state.
+	r = tr.must(0, "output", "dev", "--unit", "service", "--json")
+	var outs map[string]struct {
+		Sensitive bool            `json:"sensitive"`
+		Type      json.RawMessage `json:"type"`
+		Value     json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &outs); err != nil {
+		t.Fatalf("output json: %v\n%s", err, r.stdout)
+	}
+	if got := string(outs["value"].Value); got != `"service(database(network()))"` {
+		t.Errorf("service value = %s", got)
+	}
+	if !outs["token"].Sensitive || strings.Contains(r.stdout, "token-of-service") {
+		t.Errorf("sensitive output not masked: %s", r.stdout)
+	}
+
+	// For one unit the document is terraform's own `output -json`, byte for
+	// byte when nothing is sensitive.
+	r = tr.must(0, "output", "dev", "--unit", "service", "--json", "--show-sensitive")
+	tf := exec.Command("terraform", "output", "-json")
+	tf.Dir = tr.path(".stackctl/cache/dev/service/src")
+	tf.Env = append(tr.env, "TF_CLI_CONFIG_FILE="+tr.path(".stackctl/cache/terraform.tfrc"))
+	want, err := tf.Output()
+	if err != nil {
+		t.Fatalf("terraform output: %v", err)
+	}
+	if r.stdout != string(want) {
+		t.Errorf("output --json differs from terraform output -json:\nstackctl:\n%s\nterraform:\n%s", r.stdout, want)
+	}
+
+	// Several units: an object keyed by unit path.
+	r = tr.must(0, "output", "dev", "--json")
+	var all map[string]map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) != 4 {
+		t.Fatalf("output of all units: %v\n%s", err, r.stdout)
+	}
+
+	// A second plan is a no-op and starts no init.
+	r = tr.must(0, "plan", "dev", "--detailed-exitcode")
+	contains(t, "no-op plan", r.stdout, "no changes")
+	if strings.Contains(r.stdout, "▶ init") {
+		t.Errorf("no-op plan ran terraform init again:\n%s", r.stdout)
+	}
+
+	// Changing an input is a change: exit 2, with the counts.
+	tr.write(map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "network", sleep = 0, upstream = "edited" }
+`})
+	r = tr.must(2, "plan", "dev", "--detailed-exitcode", "--json")
+	var sum struct {
+		Changes bool `json:"changes"`
+		Units   []struct {
+			Unit    string `json:"unit"`
+			Result  string `json:"result"`
+			Changes *struct {
+				Add, Change, Destroy int
+			} `json:"changes"`
+		} `json:"units"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+		t.Fatalf("plan --json: %v\n%s", err, r.stdout)
+	}
+	// terraform_data updates its input in place.
+	if n := sum.Units[0]; !sum.Changes || n.Unit != "network" || n.Changes == nil || *n.Changes != (struct{ Add, Change, Destroy int }{0, 1, 0}) {
+		t.Errorf("plan summary: %s", r.stdout)
+	}
+	for _, u := range sum.Units[1:] {
+		if u.Changes == nil || u.Changes.Add+u.Changes.Change+u.Changes.Destroy != 0 {
+			t.Errorf("%s has changes before network is applied: %s", u.Unit, r.stdout)
+		}
+	}
+
+	// Destroy runs in reverse order.
+	if err := os.Remove(tr.path("order.log")); err != nil {
+		t.Fatal(err)
+	}
+	r = tr.must(0, "destroy", "dev", "--auto-approve")
+	order = lines(tr.read("order.log"))
+	before("destroy service", "destroy database")
+	before("destroy database", "destroy network")
+	before("destroy monitoring", "destroy network")
+
+	// Destroying again needs no terraform at all.
+	r = tr.must(0, "destroy", "dev", "--auto-approve")
+	contains(t, "second destroy", r.stdout, "no state: nothing to destroy")
+}
+
+func TestUnitSelectionReadsDependencies(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	// database alone, before network exists: mocks stand in for a plan…
+	r := tr.must(0, "plan", "dev", "--unit", "database", "--stream")
+	contains(t, "plan with mocks", r.stdout, `"mock-network"`)
+	// …but never for an apply.
+	r = tr.must(1, "apply", "dev", "--unit", "database", "--auto-approve")
+	contains(t, "apply without dependency state", r.stdout, "has no state yet", "apply network first")
+
+	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r = tr.must(0, "apply", "dev", "-u", "database", "--auto-approve")
+	if got := lines(tr.read("order.log")); !slices.Equal(got, []string{"create network", "create database"}) {
+		t.Errorf("selected units ran %q", got)
+	}
+	contains(t, "summary", r.stdout, "database", "apply dev: 1 succeeded")
+	if strings.Contains(r.stdout, "network ") {
+		t.Errorf("network ran although only database was selected:\n%s", r.stdout)
+	}
+
+	// Globs and the environment variable.
+	tr.env = append(tr.env, "STACKCTL_UNIT=*ice", "STACKCTL_ENV=dev")
+	r = tr.must(0, "list")
+	if got := lines(r.stdout); !slices.Equal(got, []string{"service"}) {
+		t.Errorf("STACKCTL_UNIT glob selected %q", got)
+	}
+}
+
+func TestFailingUnitSkipsDependents(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/database/unit.hcl"] = `source = "../../../modules/step"
+dependency "network" {
+  path = "../network"
+}
+inputs = {
+  name     = "database"
+  upstream = dependency.network.outputs.value
+  fail     = true
+}
+`
+	tr := newTree(t, files)
+	r := tr.must(1, "apply", "dev", "--auto-approve", "--json")
+	var sum struct {
+		Result string `json:"result"`
+		Units  []struct {
+			Unit, Result, Note, Error, Log string
+		} `json:"units"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	got := map[string]string{}
+	for _, u := range sum.Units {
+		got[u.Unit] = u.Result
+		if u.Unit == "database" {
+			contains(t, "database error", u.Error, "terraform apply failed")
+			contains(t, "database log", tr.read(strings.TrimPrefix(u.Log, tr.dir+"/")), "failing on purpose")
+		}
+		if u.Unit == "service" {
+			contains(t, "service note", u.Note, "database failed")
+		}
+	}
+	want := map[string]string{"network": "succeeded", "database": "failed", "service": "skipped", "monitoring": "succeeded"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s (%v)", k, got[k], v, got)
+		}
+	}
+	if sum.Result != "failed" {
+		t.Errorf("result %q", sum.Result)
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	// A module variable that is NOT declared sensitive receives a
+	// sensitive value: terraform would print it; stackctl must not.
+	files["modules/leaky/main.tf"] = `
+variable "password" {
+  type = string
+}
+resource "terraform_data" "x" {
+  input = var.password
+}
+output "echo" {
+  value = "configured"
+}
+`
+	files["live/dev/leaky/unit.hcl"] = `source = "../../../modules/leaky"
+dependency "network" {
+  path = "../network"
+}
+inputs = {
+  password = dependency.network.outputs.token
+}
+`
+	tr := newTree(t, files)
+	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r := tr.must(0, "apply", "dev", "--unit", "leaky", "--auto-approve", "--stream")
+	r2 := tr.must(0, "render", "dev", "--unit", "leaky", "--format", "json")
+	logs := tr.read(".stackctl/logs/dev/leaky/apply.log")
+	for what, text := range map[string]string{"apply output": r.stdout + r.stderr, "render": r2.stdout, "log": logs} {
+		if strings.Contains(text, "token-of-network") {
+			t.Errorf("%s shows the secret:\n%s", what, text)
+		}
+	}
+	contains(t, "apply output", r.stdout, "(sensitive value)")
+	contains(t, "render", r2.stdout, `"sensitive": true`)
+	// The tfvars file holds the secret for terraform, readable by the owner only.
+	info, err := os.Stat(tr.path(".stackctl/cache/dev/leaky/src/stackctl.auto.tfvars.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("tfvars mode %v", info.Mode().Perm())
+	}
+	if _, err := os.Stat(filepath.Join(tr.dir, "modules", "leaky", ".terraform")); err == nil {
+		t.Errorf("the module folder was written to")
+	}
+}
