@@ -25,8 +25,8 @@ inputs = { name = "network" }
 			wants: []string{"Dependency cycle", "database → network → service → database", "live/dev/network/unit.hcl:2"},
 		},
 		{
-			name: "syntax error with file:line:col and snippet",
-			edit: map[string]string{"live/dev/database/unit.hcl": "source = \"../../../modules/step\"\ninputs = {\n  name = \"database\n}\n"},
+			name:  "syntax error with file:line:col and snippet",
+			edit:  map[string]string{"live/dev/database/unit.hcl": "source = \"../../../modules/step\"\ninputs = {\n  name = \"database\n}\n"},
 			args:  []string{"plan", "dev"},
 			wants: []string{"live/dev/database/unit.hcl:3", `name = "database`},
 		},

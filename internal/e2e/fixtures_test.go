@@ -74,9 +74,9 @@ inputs = {
 // chain is dev: network <- database <- service, and network <- monitoring.
 func chain() map[string]string {
 	return map[string]string{
-		"stackctl.hcl":              rootFile,
-		"modules/step/main.tf":      stepModule,
-		"live/dev/env.hcl":          `vars = { region = "eu-west-1" }`,
+		"stackctl.hcl":         rootFile,
+		"modules/step/main.tf": stepModule,
+		"live/dev/env.hcl":     `vars = { region = "eu-west-1" }`,
 		"live/dev/network/unit.hcl": `source = "../../../modules/step"
 inputs = { name = "network" }
 `,
