@@ -75,7 +75,7 @@ func baseFunctions(getenv func(string) (string, bool), ssm function.Function) ma
 		"alltrue":         allTrueFunc,
 		"anytrue":         anyTrueFunc,
 		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
+		"coalesce":        coalesceFunc,
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
@@ -447,6 +447,36 @@ var (
 				total = total.Add(n)
 			}
 			return total, nil
+		},
+	})
+
+	// coalesceFunc is Terraform's coalesce: the first argument that is
+	// neither null nor an empty string (go-cty's only skips nulls).
+	coalesceFunc = function.New(&function.Spec{
+		VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowNull: true},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			types := make([]cty.Type, len(args))
+			for i, a := range args {
+				types[i] = a.Type()
+			}
+			ty, _ := convert.UnifyUnsafe(types)
+			if ty == cty.NilType {
+				return cty.NilType, fmt.Errorf("coalesce: all arguments must have the same type")
+			}
+			return ty, nil
+		},
+		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+			for _, a := range args {
+				v, err := convert.Convert(a, ret)
+				if err != nil {
+					return cty.NilVal, err
+				}
+				if v.IsNull() || (v.Type() == cty.String && v.IsKnown() && v.AsString() == "") {
+					continue
+				}
+				return v, nil
+			}
+			return cty.NilVal, fmt.Errorf("coalesce: no non-null, non-empty argument")
 		},
 	})
 

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,6 +31,11 @@ func TestMain(m *testing.M) {
 }
 
 func setup(m *testing.M) (int, error) {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("e2e: end-to-end tests do not run with -short")
+		return 0, nil
+	}
 	if _, err := exec.LookPath("terraform"); err != nil {
 		return 1, errors.New("e2e tests need terraform on PATH (1.11.x): install it from https://developer.hashicorp.com/terraform/install")
 	}

@@ -1,0 +1,168 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stackctl/stackctl/internal/graph"
+)
+
+type recorder struct {
+	mu       sync.Mutex
+	started  []string
+	finished map[string]Result
+}
+
+func (r *recorder) Queued([]string) {}
+func (r *recorder) Started(u string) {
+	r.mu.Lock()
+	r.started = append(r.started, u)
+	r.mu.Unlock()
+}
+func (r *recorder) Step(string, string)     {}
+func (r *recorder) Output(string) io.Writer { return io.Discard }
+func (r *recorder) Finished(res Result) {
+	r.mu.Lock()
+	if r.finished == nil {
+		r.finished = map[string]Result{}
+	}
+	r.finished[res.Unit] = res
+	r.mu.Unlock()
+}
+
+// net <- db <- svc <- edge, net <- mon
+func testGraph(t *testing.T) *graph.Graph {
+	g, cycle := graph.New([]string{"net", "db", "svc", "edge", "mon"}, map[string][]string{
+		"db": {"net"}, "svc": {"db"}, "edge": {"svc"}, "mon": {"net"},
+	})
+	if cycle != nil {
+		t.Fatal(cycle)
+	}
+	return g
+}
+
+func all(g *graph.Graph) map[string]bool {
+	s := map[string]bool{}
+	for _, n := range g.Nodes() {
+		s[n] = true
+	}
+	return s
+}
+
+func TestDependenciesFinishFirstAndParallelismIsBounded(t *testing.T) {
+	g := testGraph(t)
+	var running, peak int32
+	var mu sync.Mutex
+	done := map[string]bool{}
+	rec := &recorder{}
+	res := Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 2, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+			n := atomic.AddInt32(&running, 1)
+			for {
+				p := atomic.LoadInt32(&peak)
+				if n <= p || atomic.CompareAndSwapInt32(&peak, p, n) {
+					break
+				}
+			}
+			mu.Lock()
+			for _, d := range g.Dependencies(u) {
+				if !done[d] {
+					t.Errorf("%s started before its dependency %s finished", u, d)
+				}
+			}
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			done[u] = true
+			mu.Unlock()
+			atomic.AddInt32(&running, -1)
+			return Outcome{}, nil
+		})
+	if len(res) != 5 || AnyFailed(res) {
+		t.Fatalf("results %+v", res)
+	}
+	if peak != 2 {
+		t.Errorf("peak parallelism %d, want 2 (db and mon can run together)", peak)
+	}
+}
+
+func TestFailureSkipsDependentsOnly(t *testing.T) {
+	g := testGraph(t)
+	rec := &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 4, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+			if u == "db" {
+				return Outcome{}, errors.New("boom")
+			}
+			return Outcome{}, nil
+		})
+	want := map[string]Status{"net": Succeeded, "db": Failed, "svc": Skipped, "edge": Skipped, "mon": Succeeded}
+	for u, s := range want {
+		if rec.finished[u].Status != s {
+			t.Errorf("%s: %s, want %s", u, rec.finished[u].Status, s)
+		}
+	}
+	if rec.finished["edge"].Note != "db failed" {
+		t.Errorf("edge note %q", rec.finished["edge"].Note)
+	}
+}
+
+func TestReverseForDestroy(t *testing.T) {
+	g := testGraph(t)
+	rec := &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 1, Reverse: true, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) { return Outcome{}, nil })
+	idx := func(u string) int { return slices.Index(rec.started, u) }
+	if !(idx("edge") < idx("svc") && idx("svc") < idx("db") && idx("db") < idx("net") && idx("mon") < idx("net")) {
+		t.Fatalf("destroy order %v", rec.started)
+	}
+}
+
+func TestUnselectedDependenciesAreNotRun(t *testing.T) {
+	g := testGraph(t)
+	rec := &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: map[string]bool{"svc": true, "edge": true}, Parallelism: 2, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) { return Outcome{}, nil })
+	if !slices.Equal(rec.started, []string{"svc", "edge"}) {
+		t.Fatalf("started %v", rec.started)
+	}
+}
+
+func TestCancelStartsNothingNew(t *testing.T) {
+	g := testGraph(t)
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, Options{Graph: g, Selected: all(g), Parallelism: 1, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+			if u == "net" {
+				cancel()
+				<-ctx.Done()
+				return Outcome{}, ctx.Err()
+			}
+			return Outcome{}, nil
+		})
+	if !slices.Equal(rec.started, []string{"net"}) {
+		t.Fatalf("started after cancel: %v", rec.started)
+	}
+	for _, u := range []string{"net", "db", "mon"} {
+		if rec.finished[u].Status != Interrupted && rec.finished[u].Status != Skipped {
+			t.Errorf("%s: %s", u, rec.finished[u].Status)
+		}
+	}
+}
+
+func TestPanicInJobIsAFailureNotACrash(t *testing.T) {
+	g := testGraph(t)
+	rec := &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: map[string]bool{"net": true}, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) { panic("bug") })
+	if rec.finished["net"].Status != Failed {
+		t.Fatalf("%+v", rec.finished["net"])
+	}
+}
