@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/stackctl/stackctl/internal/discover"
 )
@@ -28,10 +32,12 @@ type Options struct {
 // Loader evaluates one invocation's configuration. It owns the parsed files
 // so that callers can print diagnostics with source snippets.
 type Loader struct {
-	opts  Options
-	files *files
-	base  *hcl.EvalContext
-	root  *Root
+	opts    Options
+	files   *files
+	base    *hcl.EvalContext
+	root    *Root
+	fileFns sync.Map // folder → map[string]function.Function
+	dirs    sync.Map // path → bool, for isDir
 }
 
 // NewLoader prepares a loader; nothing is read until Root or Load.
@@ -124,8 +130,12 @@ func (l *Loader) Load(envName string) (*Stack, hcl.Diagnostics) {
 		st.Units = append(st.Units, u)
 		st.byPath[p] = u
 	}
-	for _, u := range st.Units {
-		diags = append(diags, l.loadUnit(st, u)...)
+	// Units are independent until their inputs are evaluated: parse and
+	// evaluate them in parallel, keeping diagnostics in unit order.
+	unitDiags := make([]hcl.Diagnostics, len(st.Units))
+	parallel(len(st.Units), func(i int) { unitDiags[i] = l.loadUnit(st, st.Units[i]) })
+	for _, d := range unitDiags {
+		diags = append(diags, d...)
 	}
 	if diags.HasErrors() {
 		return nil, diags
@@ -414,8 +424,7 @@ func (l *Loader) unitSource(u *Unit, a *hcl.Attribute, ctx *hcl.EvalContext) hcl
 	}
 	u.Source.Dir = absFrom(u.Dir, dir)
 	u.Source.Subdir = sub
-	info, err := os.Stat(filepath.Join(u.Source.Dir, filepath.FromSlash(sub)))
-	if err != nil || !info.IsDir() {
+	if !l.isDir(filepath.Join(u.Source.Dir, filepath.FromSlash(sub))) {
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Module source not found",
@@ -424,6 +433,18 @@ func (l *Loader) unitSource(u *Unit, a *hcl.Attribute, ctx *hcl.EvalContext) hcl
 		}}
 	}
 	return nil
+}
+
+// isDir reports whether path is a folder, asking the filesystem once per
+// path: most units share a handful of modules.
+func (l *Loader) isDir(path string) bool {
+	if v, ok := l.dirs.Load(path); ok {
+		return v.(bool)
+	}
+	info, err := os.Stat(path)
+	ok := err == nil && info.IsDir()
+	l.dirs.Store(path, ok)
+	return ok
 }
 
 // isLocalSource follows Terraform's rule: local paths start with ./, ../ or
@@ -494,11 +515,44 @@ func copyVars(m map[string]cty.Value) map[string]cty.Value {
 }
 
 // fileContext returns an evaluation context whose functions resolve paths
-// relative to dir. The stateless functions live in the shared parent.
+// relative to dir. The stateless functions live in the shared parent; the
+// file functions of each folder are built once (the root and env folders
+// serve every unit).
 func (l *Loader) fileContext(dir string) *hcl.EvalContext {
+	fns, ok := l.fileFns.Load(dir)
+	if !ok {
+		fns, _ = l.fileFns.LoadOrStore(dir, fileFunctions(dir, l.base.Functions))
+	}
 	ctx := l.base.NewChild()
-	ctx.Functions = fileFunctions(dir, l.base.Functions)
+	ctx.Functions = fns.(map[string]function.Function)
 	return ctx
+}
+
+// parallel runs f(0..n-1) on as many goroutines as there are CPUs.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func mergeLocals(dst *hcl.Attributes, attrs hcl.Attributes) hcl.Diagnostics {

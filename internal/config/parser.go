@@ -5,27 +5,34 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // files parses each HCL file once per invocation and remembers the sources
 // so diagnostics can print snippets. Filenames in diagnostics are shown
-// relative to the working directory when the file is below it.
+// relative to the working directory when the file is below it. Units are
+// parsed concurrently, so it is safe for concurrent use (hclparse.Parser
+// is not).
 type files struct {
-	parser *hclparse.Parser
 	cwd    string
+	mu     sync.Mutex
 	byPath map[string]*hcl.File
+	byName map[string]*hcl.File
 }
 
 func newFiles(cwd string) *files {
-	return &files{parser: hclparse.NewParser(), cwd: cwd, byPath: map[string]*hcl.File{}}
+	return &files{cwd: cwd, byPath: map[string]*hcl.File{}, byName: map[string]*hcl.File{}}
 }
 
 // parse reads and parses the file at the absolute path abs.
 func (f *files) parse(abs string) (*hcl.File, hcl.Diagnostics) {
-	if file, ok := f.byPath[abs]; ok {
+	f.mu.Lock()
+	file, ok := f.byPath[abs]
+	f.mu.Unlock()
+	if ok {
 		return file, nil
 	}
 	name := f.display(abs)
@@ -37,9 +44,12 @@ func (f *files) parse(abs string) (*hcl.File, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("%s: %v", name, err),
 		}}
 	}
-	file, diags := f.parser.ParseHCL(src, name)
+	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if file != nil {
+		f.mu.Lock()
 		f.byPath[abs] = file
+		f.byName[name] = file
+		f.mu.Unlock()
 	}
 	return file, diags
 }
@@ -58,4 +68,12 @@ func (f *files) display(abs string) string {
 
 // Files returns the parsed files by display name, as
 // hcl.NewDiagnosticTextWriter wants them.
-func (f *files) Files() map[string]*hcl.File { return f.parser.Files() }
+func (f *files) Files() map[string]*hcl.File {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]*hcl.File, len(f.byName))
+	for k, v := range f.byName {
+		out[k] = v
+	}
+	return out
+}

@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // File names that carry meaning in a live tree.
@@ -65,27 +67,54 @@ func Environments(liveDir string) ([]string, error) {
 // unit.hcl, relative to envDir and '/'-separated, sorted. Units may nest
 // (apps/api); hidden folders (.terraform, .stackctl, .git) are never entered.
 func Units(envDir string) ([]string, error) {
-	var units []string
-	err := walkDirs(envDir, "", &units)
-	if err != nil {
-		return nil, err
+	w := &walker{root: envDir}
+	w.walk()
+	if w.err != nil {
+		return nil, w.err
 	}
-	sort.Strings(units)
-	return units, nil
+	sort.Strings(w.units)
+	return w.units, nil
 }
 
-// walkDirs is a hand-rolled walk rather than filepath.WalkDir so that a unit
-// folder is recognised from the listing it already read, without a stat per
-// folder: this is the hot path for large trees.
-func walkDirs(dir, rel string, out *[]string) error {
+// walker lists folders concurrently: on large trees the walk is bound by
+// one directory read per folder, which is slow system-call work that
+// parallelises well. A unit folder is recognised from the listing already
+// read, without a stat per folder.
+type walker struct {
+	root  string
+	mu    sync.Mutex
+	units []string
+	err   error
+	wg    sync.WaitGroup
+	sem   chan struct{}
+}
+
+func (w *walker) walk() {
+	w.sem = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)*2))
+	w.wg.Add(1)
+	w.visit(w.root, "")
+	w.wg.Wait()
+}
+
+func (w *walker) visit(dir, rel string) {
+	defer w.wg.Done()
+	w.sem <- struct{}{}
 	entries, err := os.ReadDir(dir)
+	<-w.sem
 	if err != nil {
-		return err
+		w.mu.Lock()
+		if w.err == nil {
+			w.err = err
+		}
+		w.mu.Unlock()
+		return
 	}
 	for _, e := range entries {
 		name := e.Name()
 		if rel != "" && name == UnitFile && e.Type().IsRegular() {
-			*out = append(*out, rel)
+			w.mu.Lock()
+			w.units = append(w.units, rel)
+			w.mu.Unlock()
 			continue
 		}
 		if !e.IsDir() || skipDir(name) {
@@ -95,11 +124,9 @@ func walkDirs(dir, rel string, out *[]string) error {
 		if rel != "" {
 			childRel = rel + "/" + name
 		}
-		if err := walkDirs(filepath.Join(dir, name), childRel, out); err != nil {
-			return err
-		}
+		w.wg.Add(1)
+		go w.visit(filepath.Join(dir, name), childRel)
 	}
-	return nil
 }
 
 func skipDir(name string) bool {
