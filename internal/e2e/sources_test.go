@@ -1,0 +1,81 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// A module from a real git repository (git::file://…?ref=…) is fetched with
+// terraform init -from-module, once; a new ref fetches again.
+func TestRemoteGitSource(t *testing.T) {
+	t.Parallel()
+	repo := t.TempDir()
+	if err := os.MkdirAll(repo+"/modules/echo", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(body string) {
+		if err := os.WriteFile(repo+"/modules/echo/main.tf", []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`variable "name" {
+  type = string
+}
+output "greeting" {
+  value = "v1 ${var.name}"
+}
+`)
+	git(t, repo, "init", "-q", "-b", "main")
+	git(t, repo, "add", ".")
+	git(t, repo, "commit", "-qm", "v1")
+	git(t, repo, "tag", "v1")
+	write(`variable "name" {
+  type = string
+}
+output "greeting" {
+  value = "v2 ${var.name}"
+}
+`)
+	git(t, repo, "commit", "-qam", "v2")
+	git(t, repo, "tag", "v2")
+
+	unit := func(ref string) string {
+		return `source = "git::file://` + repo + `//modules/echo?ref=` + ref + `"
+inputs = { name = unit.name }
+`
+	}
+	tr := newTree(t, map[string]string{
+		"stackctl.hcl":          rootFile,
+		"live/dev/env.hcl":      `vars = {}`,
+		"live/dev/app/unit.hcl": unit("v1"),
+		// A unit folder's own .tf files are added to the fetched module.
+		"live/dev/app/extra.tf": `output "extra" {
+  value = "from the unit folder"
+}
+`,
+	})
+	tr.must(0, "apply", "dev", "--auto-approve")
+	r := tr.must(0, "output", "dev", "--unit", "app")
+	contains(t, "outputs", r.stdout, `greeting = "v1 app"`, `extra = "from the unit folder"`)
+
+	r = tr.must(0, "plan", "dev", "--detailed-exitcode", "--stream")
+	if strings.Contains(r.stdout, "Downloading") || strings.Contains(r.stdout, "▶ init") {
+		t.Errorf("an unchanged source was fetched again:\n%s", r.stdout)
+	}
+	tr.write(map[string]string{"live/dev/app/unit.hcl": unit("v2")})
+	tr.must(0, "apply", "dev", "--auto-approve")
+	r = tr.must(0, "output", "dev", "--unit", "app")
+	contains(t, "outputs after the new ref", r.stdout, `greeting = "v2 app"`, `extra = "from the unit folder"`)
+}
