@@ -107,3 +107,17 @@ func TestBrokenOtherEnvironmentDoesNotMatter(t *testing.T) {
 	r = tr.must(1, "list", "prod")
 	contains(t, "prod", r.stderr, "live/prod/env.hcl:1")
 }
+
+// With downloads off, a terraform.version nothing on the machine satisfies
+// is an error that says what to install, and nothing is run.
+func TestMissingTerraformVersion(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["stackctl.hcl"] = strings.Replace(rootFile, `version = ">= 1.5"`, `version = "~> 0.11.0"`, 1)
+	tr := newTree(t, files)
+	r := tr.must(1, "plan", "dev")
+	contains(t, "stderr", r.stderr, "no terraform satisfying ~> 0.11.0", "Install terraform ~> 0.11.0")
+	if strings.Contains(r.stdout, "▶") {
+		t.Errorf("units ran without a usable terraform:\n%s", r.stdout)
+	}
+}

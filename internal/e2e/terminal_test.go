@@ -36,3 +36,20 @@ func TestLiveViewOnATerminal(t *testing.T) {
 		t.Errorf("a terminal got the prefixed stream instead of the live view:\n%s", text)
 	}
 }
+
+// On a terminal, apply asks; anything but "yes" cancels it.
+func TestApplyAsksOnATerminal(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "script", "-qec", binary+" apply dev --no-color", "/dev/null")
+	cmd.Dir = tr.dir
+	cmd.Env = append(tr.env, "TERM=xterm")
+	cmd.Stdin = strings.NewReader("no\n")
+	out, _ := cmd.CombinedOutput()
+	contains(t, "terminal", string(out), "Do you want to apply 4 unit(s) of dev?", "apply cancelled")
+	if strings.Contains(string(out), "▶") || strings.Contains(string(out), "succeeded") {
+		t.Errorf("apply ran without a yes:\n%s", out)
+	}
+}

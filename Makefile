@@ -1,0 +1,42 @@
+# stackctl — see README.md.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/stackctl
+
+.PHONY: build test test-short lint bench perf demo demo-down clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/stackctl
+
+# Everything CI runs: formatting, vet, then every test (unit and end-to-end,
+# with the race detector) against the real terraform and a local AWS emulator.
+test: lint
+	$(GO) test -race -timeout 60m ./...
+
+# Pure logic only: seconds, no terraform, no emulator.
+test-short:
+	$(GO) test -short ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+# Discovery + evaluation + graph of generated trees (docs/performance.md).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/treegen
+
+# Whole-command timing: stackctl plan on a 20-unit no-op tree against the floor.
+perf:
+	scripts/perf-plan.sh 20 5
+
+# The main job on the embedded default: a private AWS emulator on loopback,
+# state bootstrapped, the dev environment applied through stackctl.
+demo: build
+	scripts/demo.sh up
+
+demo-down: build
+	scripts/demo.sh down
+
+clean:
+	rm -rf bin .stackctl
