@@ -74,4 +74,3 @@ func TestCLIConfig(t *testing.T) {
 		t.Error("provider_installation without a mirror")
 	}
 }
-
