@@ -1,27 +1,66 @@
-// Package backend opens the state backend a unit's configuration names.
+// Package backend opens the state backend a unit's configuration names and
+// checks, before any terraform runs, that remote state can be reached.
 package backend
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/state/local"
+	s3state "github.com/stackctl/stackctl/internal/state/s3"
 )
 
-// Opener opens state backends. It is created once per invocation so that
-// clients (S3) are shared between units.
-type Opener struct{}
+// Opener opens state backends. One is created per invocation so that AWS
+// configuration (and its credentials cache) is shared between units.
+type Opener struct {
+	s3 *s3state.Opener
+}
 
-// NewOpener returns an opener.
-func NewOpener() *Opener { return &Opener{} }
+// NewOpener returns an opener for an environment (named in messages).
+func NewOpener(env string) *Opener { return &Opener{s3: &s3state.Opener{Env: env}} }
 
 // Open returns the backend of a unit.
-func (o *Opener) Open(b config.Backend) (state.Backend, error) {
+func (o *Opener) Open(ctx context.Context, b config.Backend) (state.Backend, error) {
 	switch b.Type {
 	case config.BackendLocal:
 		return local.New(b.String("path")), nil
+	case config.BackendS3:
+		return o.s3.Open(ctx, b)
 	default:
 		return nil, fmt.Errorf("reading state from a %q backend is not supported", b.Type)
 	}
+}
+
+// OpenS3 returns a unit's S3 backend.
+func (o *Opener) OpenS3(ctx context.Context, b config.Backend) (*s3state.Backend, error) {
+	return o.s3.Open(ctx, b)
+}
+
+// Check verifies that the state of every given unit can be reached: for
+// S3, that credentials resolve and the bucket (and lock table) exist. It
+// runs before terraform so that a missing bucket or a wrong endpoint is
+// one clear message, not one terraform failure per unit, and no state is
+// touched. Each bucket is checked once.
+func (o *Opener) Check(ctx context.Context, units []*config.Unit) error {
+	seen := map[string]bool{}
+	for _, u := range units {
+		if u.Backend.Type != config.BackendS3 {
+			continue
+		}
+		b, err := o.s3.Open(ctx, u.Backend)
+		if err != nil {
+			return err
+		}
+		key := b.Settings.Bucket + "\x00" + b.Region() + "\x00" + b.Settings.DynamoDBTable
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if err := b.CheckBucket(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

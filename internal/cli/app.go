@@ -101,6 +101,8 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.runCommand("apply", "apply every unit, in dependency order", ""),
 			a.runCommand("destroy", "destroy every unit, in reverse dependency order", ""),
 			a.outputCommand(),
+			a.bootstrapCommand(),
+			a.forceUnlockCommand(),
 			a.completionCommand(),
 			a.completeCommand(),
 		},

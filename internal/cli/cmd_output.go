@@ -36,7 +36,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener()}
+			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener(s.stack.Env.Name)}
 			units := s.ordered()
 			show := c.Bool("show-sensitive")
 			docs := map[string]map[string]outputJSON{}

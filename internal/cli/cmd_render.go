@@ -50,7 +50,7 @@ Examples:
 			default:
 				return &exitError{code: 1, err: fmt.Errorf("unknown render format %q; use text, json or hcl", format)}
 			}
-			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener(), FormatDiags: a.formatDiags(s.loader)}
+			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener(s.stack.Env.Name), FormatDiags: a.formatDiags(s.loader)}
 			var units []renderedUnit
 			for _, p := range s.ordered() {
 				ru, err := a.renderUnit(c.Context, engine, s.stack, s.stack.Unit(p))

@@ -38,7 +38,7 @@ func (a *app) runCommand(name, usage, _ string) *ucli.Command {
 	cmd := ops.Command(name)
 	flags := commonFlags(unitFlag, jsonFlag,
 		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: "run at most `N` units at once", EnvVars: envVar("PARALLELISM")},
-		&ucli.StringFlag{Name: "lock-timeout", Usage: "how long terraform waits for a state lock (`DURATION`, e.g. 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
+		&ucli.StringFlag{Name: "lock-timeout", Value: "30s", Usage: "how long terraform waits for a state lock held by another run (`DURATION`: 0s, 30s, 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
 		&ucli.BoolFlag{Name: "stream", Usage: "stream terraform's output with a [unit] prefix even on a terminal", EnvVars: envVar("STREAM")},
 	)
 	switch cmd {
@@ -89,16 +89,20 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	}
 
 	root := s.stack.Root
-	_, offline := a.getenv("STACKCTL_OFFLINE")
-	tf, err := terraform.NewSession(c.Context, terraform.SessionOptions{
-		RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
-		PluginCacheDir: root.PluginCacheDir, Offline: offline, Environ: a.environ,
-	})
+	states := backend.NewOpener(s.stack.Env.Name)
+	if cmd != ops.Validate {
+		// Every selected unit's state and every dependency's is used:
+		// check remote state can be reached before any terraform runs.
+		if err := states.Check(c.Context, s.touched()); err != nil {
+			return &exitError{code: 1, err: err}
+		}
+	}
+	tf, err := a.terraformSession(c, root)
 	if err != nil {
-		return &exitError{code: 1, err: err}
+		return err
 	}
 	engine := &ops.Engine{
-		Stack: s.stack, Session: tf, States: backend.NewOpener(),
+		Stack: s.stack, Session: tf, States: states,
 		LockTimeout: c.String("lock-timeout"), PassThrough: pass, FormatDiags: a.formatDiags(s.loader),
 	}
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/graph"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
 
 func envVar(name string) []string { return []string{"STACKCTL_" + name} }
@@ -37,15 +38,19 @@ type session struct {
 // load evaluates the chosen environment and builds its graph, printing
 // diagnostics (with snippets) on failure.
 func (a *app) load(c *ucli.Context) (*session, error) {
+	if c.Args().Len() > 1 {
+		return nil, &exitError{code: 1, err: fmt.Errorf("unexpected arguments %s: terraform arguments go after \"--\"", strings.Join(c.Args().Slice()[1:], " "))}
+	}
+	return a.loadArgs(c, c.Args().First())
+}
+
+// loadArgs is load for commands with more arguments than ENV.
+func (a *app) loadArgs(c *ucli.Context, env string) (*session, error) {
 	if c.Bool("no-color") {
 		a.streams.NoColor = true
 	}
-	env := c.Args().First()
 	if env == "" {
 		env, _ = a.getenv("STACKCTL_ENV")
-	}
-	if c.Args().Len() > 1 {
-		return nil, &exitError{code: 1, err: fmt.Errorf("unexpected arguments %s: terraform arguments go after \"--\"", strings.Join(c.Args().Slice()[1:], " "))}
 	}
 	loader := config.NewLoader(config.Options{Dir: a.cwd, RootDir: c.String("root"), Getenv: a.getenv, SSM: a.ssmGetter(c.Context)})
 	st, diags := loader.Load(env)
@@ -109,6 +114,39 @@ func (s *session) ordered() []string {
 	for _, n := range s.graph.Order() {
 		if s.selected[n] {
 			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// terraformSession finds terraform and writes the CLI configuration for
+// the commands that run it.
+func (a *app) terraformSession(c *ucli.Context, root *config.Root) (*terraform.Session, error) {
+	_, offline := a.getenv("STACKCTL_OFFLINE")
+	tf, err := terraform.NewSession(c.Context, terraform.SessionOptions{
+		RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
+		PluginCacheDir: root.PluginCacheDir, Offline: offline, Environ: a.environ,
+	})
+	if err != nil {
+		return nil, &exitError{code: 1, err: err}
+	}
+	return tf, nil
+}
+
+// touched returns the selected units and the dependencies they read.
+func (s *session) touched() []*config.Unit {
+	seen := map[string]bool{}
+	var out []*config.Unit
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, s.stack.Unit(p))
+		}
+	}
+	for _, p := range s.ordered() {
+		add(p)
+		for _, d := range s.graph.Dependencies(p) {
+			add(d)
 		}
 	}
 	return out

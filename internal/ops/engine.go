@@ -40,7 +40,7 @@ func (c Command) Writes() bool { return c == Apply || c == Destroy }
 
 // StateOpener opens a unit's state backend.
 type StateOpener interface {
-	Open(b config.Backend) (state.Backend, error)
+	Open(ctx context.Context, b config.Backend) (state.Backend, error)
 }
 
 // Engine holds what every unit job of one invocation shares.
@@ -88,7 +88,7 @@ func modeFor(c Command) DepMode {
 // state are cached for the invocation: several dependents read one
 // dependency.
 func (e *Engine) ReadState(ctx context.Context, u *config.Unit, cached bool) (*state.State, state.Backend, error) {
-	b, err := e.States.Open(u.Backend)
+	b, err := e.States.Open(ctx, u.Backend)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -193,14 +193,20 @@ func (e *Engine) Job(cmd Command) runner.Job {
 // job is one unit's run: its working folder and the output writer that
 // masks the unit's secret inputs.
 type job struct {
+	e       *Engine
+	u       *config.Unit
 	wd      *terraform.Workdir
 	out     *redact.Writer
 	secrets []string
 }
 
 // fail shortens a terraform error to its first "Error:" line (the whole
-// output is in the unit's log), with secrets masked.
+// output is in the unit's log), with secrets masked; a lock that could not
+// be acquired names its holder instead.
 func (j *job) fail(ctx context.Context, step string, err error) error {
+	if lerr := j.e.lockError(j.u, err); lerr != nil {
+		return lerr
+	}
 	return errors.New(redact.String(tfFailure(ctx, step, err).Error(), j.secrets))
 }
 
@@ -210,7 +216,7 @@ func (e *Engine) prepare(ctx context.Context, cmd Command, u *config.Unit, uio r
 	if err != nil {
 		return nil, err
 	}
-	j := &job{}
+	j := &job{e: e, u: u}
 	for _, in := range inputs {
 		if in.Sensitive() {
 			j.secrets = append(j.secrets, redact.Secrets(in.Value)...)

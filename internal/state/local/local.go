@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/stackctl/stackctl/internal/state"
 )
@@ -39,4 +40,18 @@ func (b *Backend) Read(context.Context) (*state.State, error) {
 		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
 	return s, nil
+}
+
+// LockInfo reads the lock file terraform's local backend keeps next to the
+// state (.terraform.tfstate.lock.info for terraform.tfstate).
+func (b *Backend) LockInfo(context.Context) (*state.LockInfo, error) {
+	path := filepath.Join(filepath.Dir(b.Path), "."+filepath.Base(b.Path)+".lock.info")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return state.ParseLockInfo(data, path)
 }

@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 var bucketSeq atomic.Int64
 
 // newBucket creates an empty bucket with a name no other test uses.
-func newBucket(t *testing.T) string {
+func newBucket(t testing.TB) string {
 	t.Helper()
 	name := fmt.Sprintf("state-%d-%d", time.Now().UnixNano()%1e6, bucketSeq.Add(1))
 	if _, err := s3.NewFromConfig(srv.AWSConfig(t)).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
@@ -68,7 +68,7 @@ func newLockTable(t *testing.T) string {
 // openBackend builds the backend the way stackctl does, from a rendered
 // remote_state config with explicit endpoints and keys: the process
 // environment (a developer's AWS_PROFILE) plays no part.
-func openBackend(t *testing.T, extra map[string]cty.Value) *Backend {
+func openBackend(t testing.TB, extra map[string]cty.Value) *Backend {
 	t.Helper()
 	cfg := map[string]cty.Value{
 		"region":         cty.StringVal(moto.Region),
@@ -265,7 +265,7 @@ func closedPort(t *testing.T) string {
 
 // terraformBin fails the test when terraform is missing: a skipped test
 // would hide that nothing was checked.
-func terraformBin(t *testing.T) string {
+func terraformBin(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("terraform")
 	if err != nil {
@@ -278,7 +278,7 @@ func terraformBin(t *testing.T) string {
 // AWS_ or TF_ variable (a developer's profile must not leak in), the
 // emulator's, and a CLI config of our own (the machine's TF_CLI_CONFIG_FILE
 // may name a missing file).
-func tfEnv(t *testing.T, dir string) []string {
+func tfEnv(t testing.TB, dir string) []string {
 	t.Helper()
 	rc := filepath.Join(dir, "cli.tfrc")
 	if err := os.WriteFile(rc, []byte("disable_checkpoint = true\n"), 0o644); err != nil {
@@ -296,7 +296,7 @@ func tfEnv(t *testing.T, dir string) []string {
 }
 
 // writeUnit writes a Terraform root module using the s3 backend.
-func writeUnit(t *testing.T, backend, body string) string {
+func writeUnit(t testing.TB, backend, body string) string {
 	t.Helper()
 	dir := t.TempDir()
 	src := "terraform {\n  backend \"s3\" {\n" + backend + "  }\n}\n\n" + body
@@ -306,7 +306,7 @@ func writeUnit(t *testing.T, backend, body string) string {
 	return dir
 }
 
-func terraform(ctx context.Context, t *testing.T, dir string, args ...string) *exec.Cmd {
+func terraform(ctx context.Context, t testing.TB, dir string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, terraformBin(t), args...)
 	cmd.Dir = dir
@@ -314,7 +314,7 @@ func terraform(ctx context.Context, t *testing.T, dir string, args ...string) *e
 	return cmd
 }
 
-func runTerraform(t *testing.T, dir string, args ...string) {
+func runTerraform(t testing.TB, dir string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -2,11 +2,8 @@ package s3
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -14,64 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/stackctl/stackctl/internal/awsconf"
+	"github.com/stackctl/stackctl/internal/state"
 )
 
-// LockInfo is who holds a state lock. Terraform 1.11 stores the same JSON
-// document in both places it locks (measured against moto):
-//
-//	{"ID":"82283ec7-…","Operation":"OperationTypeApply","Info":"","Who":"root@vm",
-//	 "Version":"1.11.4","Created":"2026-11-23T11:24:10.965172155Z","Path":"tfstate/u1/terraform.tfstate"}
-//
-// use_lockfile: the body of the object <key>.tflock; dynamodb_table: the
-// string attribute Info of the item whose LockID is <bucket>/<key>.
-// encoding/json matches field names case-insensitively, so the lower-case
-// tags below (stackctl's --json) still decode Terraform's document.
-type LockInfo struct {
-	ID        string    `json:"id"`
-	Operation string    `json:"operation"` // "OperationTypeApply", "OperationTypePlan", …
-	Info      string    `json:"info,omitempty"`
-	Who       string    `json:"who"` // user@host
-	Version   string    `json:"version"`
-	Created   time.Time `json:"created"`
-	Path      string    `json:"path"` // bucket/key
-	// Where is the lock itself: s3://bucket/key.tflock or
-	// dynamodb://table/LockID.
-	Where string `json:"where"`
-}
-
-// OperationName returns the operation without Terraform's prefix:
-// "apply", "plan", "refresh"…
-func (l *LockInfo) OperationName() string {
-	op := strings.TrimPrefix(l.Operation, "OperationType")
-	return strings.ToLower(op)
-}
-
-// String is one line for people.
-func (l *LockInfo) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "locked by %s", orUnknown(l.Who))
-	if !l.Created.IsZero() {
-		fmt.Fprintf(&b, " since %s", l.Created.UTC().Format(time.RFC3339))
-	}
-	if op := l.OperationName(); op != "" {
-		fmt.Fprintf(&b, " (%s", op)
-		if l.Version != "" {
-			fmt.Fprintf(&b, ", terraform %s", l.Version)
-		}
-		b.WriteString(")")
-	}
-	if l.ID != "" {
-		fmt.Fprintf(&b, ", lock ID %s", l.ID)
-	}
-	return b.String()
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
-}
+// LockInfo is who holds a state lock (see state.LockInfo). Terraform 1.11
+// stores the same JSON document in both places it locks: use_lockfile, the
+// body of the object <key>.tflock; dynamodb_table, the string attribute
+// Info of the item whose LockID is <bucket>/<key>.
+type LockInfo = state.LockInfo
 
 // LockInfo returns who holds the state lock now, or nil when the state is
 // not locked (or the backend does not lock). With both use_lockfile and
@@ -132,10 +79,5 @@ func (b *Backend) dynamoDBLockInfo(ctx context.Context) (*LockInfo, error) {
 }
 
 func parseLockInfo(data []byte, where string) (*LockInfo, error) {
-	var l LockInfo
-	if err := json.Unmarshal(data, &l); err != nil {
-		return nil, fmt.Errorf("lock %s is not Terraform's lock info: %w", where, err)
-	}
-	l.Where = where
-	return &l, nil
+	return state.ParseLockInfo(data, where)
 }

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/stackctl/stackctl/internal/backend"
+	"github.com/stackctl/stackctl/internal/state"
+)
+
+func (a *app) forceUnlockCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "force-unlock",
+		Usage:     "release a unit's state lock left behind by a run that died",
+		ArgsUsage: "ENV LOCK_ID",
+		Description: `Shows who holds the lock of one unit's state and, once confirmed, releases it with
+terraform force-unlock. LOCK_ID must match the current lock: releasing the lock of a run that
+is still going corrupts state. Asks for confirmation on a terminal unless --auto-approve.
+
+Examples:
+  stackctl force-unlock prod --unit database 3b2c1a8e-5f4d-…
+  stackctl force-unlock dev -u network LOCK_ID --auto-approve`,
+		Flags: commonFlags(unitFlag,
+			&ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation", EnvVars: envVar("AUTO_APPROVE")},
+		),
+		Action: func(c *ucli.Context) error {
+			if c.Args().Len() != 2 {
+				return &exitError{code: 1, err: fmt.Errorf("force-unlock needs ENV and LOCK_ID: stackctl force-unlock ENV --unit UNIT LOCK_ID")}
+			}
+			lockID := c.Args().Get(1)
+			s, err := a.loadArgs(c, c.Args().First())
+			if err != nil {
+				return err
+			}
+			units := s.ordered()
+			if len(units) != 1 {
+				return &exitError{code: 1, err: fmt.Errorf("force-unlock works on one unit; --unit selects %d: %v", len(units), units)}
+			}
+			u := s.stack.Unit(units[0])
+			opener := backend.NewOpener(s.stack.Env.Name)
+			b, err := opener.Open(c.Context, u.Backend)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			var lock *state.LockInfo
+			if l, ok := b.(state.Locker); ok {
+				if lock, err = l.LockInfo(c.Context); err != nil {
+					return &exitError{code: 1, err: err}
+				}
+				if lock == nil {
+					return &exitError{code: 1, err: fmt.Errorf("the state of %s (%s) is not locked: nothing to release", u.Path, b.Describe())}
+				}
+				if lock.ID != lockID {
+					return &exitError{code: 1, err: fmt.Errorf("the state of %s is %s, not by lock %s: check the ID", u.Path, lock, lockID)}
+				}
+			}
+			if !c.Bool("auto-approve") {
+				if !a.streams.InIsTerminal() {
+					return &exitError{code: 1, err: fmt.Errorf("force-unlock needs --auto-approve when no terminal is attached: there is no one to confirm it")}
+				}
+				holder := "lock " + lockID
+				if lock != nil {
+					holder = lock.String()
+				}
+				ok, err := a.streams.Confirm(fmt.Sprintf("The state of %s (%s) is %s.\n  Release it? If that run is still going, its state may be corrupted.", u.Path, b.Describe(), holder))
+				if err != nil || !ok {
+					return &exitError{code: 1, err: fmt.Errorf("force-unlock cancelled")}
+				}
+			}
+			tf, err := a.terraformSession(c, s.stack.Root)
+			if err != nil {
+				return err
+			}
+			wd, err := tf.Prepare(c.Context, s.stack.Env.Name, u, io.Discard)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			if _, err := wd.EnsureInit(c.Context, true); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("terraform init in %s: %w", u.Path, err)}
+			}
+			if err := wd.ForceUnlock(c.Context, lockID); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("terraform force-unlock: %w", err)}
+			}
+			fmt.Fprintf(a.streams.Out, "Released lock %s of %s (%s).\n", lockID, u.Path, b.Describe())
+			return nil
+		},
+	}
+}
