@@ -33,14 +33,7 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(stdout.String(), "Provisioning with 'local-exec'") {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("apply never reached the provisioner:\n%s\n%s", stdout, stderr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitFor(t, cmd, stdout, "Provisioning with 'local-exec'")
 	t0 := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)

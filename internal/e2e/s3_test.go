@@ -1,0 +1,335 @@
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/stackctl/stackctl/internal/testutil/moto"
+)
+
+var (
+	motoOnce   sync.Once
+	motoServer *moto.Server
+	motoStop   func()
+	motoErr    error
+)
+
+// emulator returns the package's moto_server, started on first use and
+// stopped by TestMain. Tests keep apart by bucket name.
+func emulator(t *testing.T) *moto.Server {
+	t.Helper()
+	motoOnce.Do(func() { motoServer, motoStop, motoErr = moto.StartMain() })
+	if motoErr != nil {
+		t.Fatalf("starting the AWS emulator: %v", motoErr)
+	}
+	return motoServer
+}
+
+func stopEmulator() {
+	if motoStop != nil {
+		motoStop()
+	}
+}
+
+func randomName(prefix string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// s3Tree is chain() with state in S3 on the emulator, in a bucket of its
+// own.
+func s3Tree(t *testing.T, extra map[string]string) (*tree, *moto.Server, string) {
+	t.Helper()
+	srv := emulator(t)
+	project := randomName("e2e")
+	files := chain()
+	files["stackctl.hcl"] = strings.Replace(rootFile, `project  = "e2e"`, `project  = "`+project+`"`, 1) + `
+remote_state {
+  backend = "s3"
+  config = {
+    bucket       = "${project}-tfstate-${env.name}"
+    key          = "${unit.path}/terraform.tfstate"
+    region       = "us-east-1"
+    use_lockfile = true
+  }
+}
+`
+	for k, v := range extra {
+		files[k] = v
+	}
+	tr := newTree(t, files)
+	tr.env = append(tr.env, srv.Env()...)
+	return tr, srv, project + "-tfstate-dev"
+}
+
+func s3Client(t *testing.T, srv *moto.Server) *s3.Client {
+	return s3.NewFromConfig(srv.AWSConfig(t), func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+func objectKeys(t *testing.T, c *s3.Client, bucket string) []string {
+	t.Helper()
+	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatalf("listing %s: %v", bucket, err)
+	}
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func objectVersions(t *testing.T, c *s3.Client, bucket string) string {
+	t.Helper()
+	out, err := c.ListObjectVersions(context.Background(), &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatalf("listing versions of %s: %v", bucket, err)
+	}
+	var ids []string
+	for _, v := range out.Versions {
+		ids = append(ids, aws.ToString(v.Key)+"@"+aws.ToString(v.VersionId))
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, ",")
+}
+
+func TestS3BootstrapIsHardenedAndIdempotent(t *testing.T) {
+	t.Parallel()
+	tr, srv, bucket := s3Tree(t, nil)
+	r := tr.must(0, "bootstrap", "dev")
+	contains(t, "bootstrap", r.stdout, "s3://"+bucket, "created")
+	c := s3Client(t, srv)
+	ctx := context.Background()
+	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	if err != nil || v.Status != s3types.BucketVersioningStatusEnabled {
+		t.Errorf("versioning: %v %v", v, err)
+	}
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
+	if err != nil || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
+		t.Errorf("encryption: %v", err)
+	}
+	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatalf("public access block: %v", err)
+	}
+	p := pab.PublicAccessBlockConfiguration
+	if !aws.ToBool(p.BlockPublicAcls) || !aws.ToBool(p.BlockPublicPolicy) || !aws.ToBool(p.IgnorePublicAcls) || !aws.ToBool(p.RestrictPublicBuckets) {
+		t.Errorf("public access block %+v", p)
+	}
+	pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if err != nil || !strings.Contains(aws.ToString(pol.Policy), "aws:SecureTransport") {
+		t.Errorf("TLS policy: %v %v", pol, err)
+	}
+	// A second run finds everything in place and changes nothing.
+	r = tr.must(0, "bootstrap", "dev", "--json")
+	var doc struct {
+		Reports []struct {
+			Checks []struct{ Setting, Status string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range doc.Reports[0].Checks {
+		if ch.Status != "ok" {
+			t.Errorf("second bootstrap: %s is %s", ch.Setting, ch.Status)
+		}
+	}
+}
+
+func TestS3AuditChangesNothingUntilFix(t *testing.T) {
+	t.Parallel()
+	tr, srv, bucket := s3Tree(t, nil)
+	c := s3Client(t, srv)
+	ctx := context.Background()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	r := tr.must(2, "bootstrap", "dev")
+	contains(t, "audit", r.stdout, "missing", "versioning", "encryption", "block_public_acls", "restrict_public_buckets")
+	contains(t, "audit", r.stderr, "nothing was changed", "stackctl bootstrap dev --fix")
+	if v, _ := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); v.Status == s3types.BucketVersioningStatusEnabled {
+		t.Error("the audit enabled versioning")
+	}
+	r = tr.must(0, "bootstrap", "dev", "--fix")
+	contains(t, "fix", r.stdout, "fixed")
+	if v, _ := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); v.Status != s3types.BucketVersioningStatusEnabled {
+		t.Error("--fix did not enable versioning")
+	}
+	tr.must(0, "bootstrap", "dev")
+}
+
+func TestS3StateApplyOutputsNoOp(t *testing.T) {
+	t.Parallel()
+	tr, srv, bucket := s3Tree(t, nil)
+	c := s3Client(t, srv)
+
+	// Before bootstrap: one clear message, and no terraform ran.
+	r := tr.must(1, "plan", "dev")
+	contains(t, "plan before bootstrap", r.stderr, bucket, "does not exist", "stackctl bootstrap dev")
+	if strings.Contains(r.stdout, "▶") {
+		t.Errorf("units ran against a missing bucket:\n%s", r.stdout)
+	}
+
+	tr.must(0, "bootstrap", "dev")
+	tr.must(0, "apply", "dev", "--auto-approve")
+	want := []string{"database/terraform.tfstate", "monitoring/terraform.tfstate", "network/terraform.tfstate", "service/terraform.tfstate"}
+	if got := objectKeys(t, c, bucket); !slices.Equal(got, want) {
+		t.Errorf("state objects %v, want %v", got, want)
+	}
+	if _, err := os.Stat(tr.path(".stackctl/state")); err == nil {
+		t.Error("local state written although remote_state is s3")
+	}
+
+	// Outputs come straight from the S3 objects: no terraform on PATH.
+	tr.env = append(tr.env, "PATH=/usr/bin:/bin")
+	r = tr.must(0, "output", "dev", "--unit", "service", "--json")
+	contains(t, "outputs from S3", r.stdout, `"value": "service(database(network()))"`)
+	tr.env = tr.env[:len(tr.env)-1]
+
+	r = tr.must(0, "plan", "dev", "--detailed-exitcode")
+	contains(t, "no-op plan", r.stdout, "plan dev: 4 succeeded")
+}
+
+// Two applies of one unit at once: the second waits for the lock, gives
+// up after --lock-timeout naming who holds it, and the state is intact.
+func TestS3ConcurrentAppliesLock(t *testing.T) {
+	t.Parallel()
+	tr, srv, bucket := s3Tree(t, map[string]string{
+		"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 8 }
+`,
+	})
+	tr.must(0, "bootstrap", "dev")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	first, out1, err1 := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, first, out1, "Provisioning with 'local-exec'")
+	t0 := time.Now()
+	r := tr.must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
+	if d := time.Since(t0); d < 2*time.Second {
+		t.Errorf("the second apply gave up after %s, before the lock timeout", d)
+	}
+	contains(t, "second apply", r.stdout, "the state of slow is locked by", " since ", "(apply, terraform", "stackctl force-unlock dev --unit slow ")
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first apply: %v\n%s\n%s", err, out1, err1)
+	}
+	r = tr.must(0, "output", "dev", "--unit", "slow", "--json")
+	contains(t, "state after both", r.stdout, `"value": "slow()"`)
+	if got := objectKeys(t, s3Client(t, srv), bucket); !slices.Equal(got, []string{"slow/terraform.tfstate"}) {
+		t.Errorf("objects after both applies: %v (a lock left behind?)", got)
+	}
+}
+
+// A lock left by a run that died is released by force-unlock, which names
+// the holder and needs the right ID.
+func TestS3ForceUnlock(t *testing.T) {
+	t.Parallel()
+	tr, _, _ := s3Tree(t, map[string]string{
+		"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 60 }
+`,
+	})
+	tr.must(0, "bootstrap", "dev")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd, out, _ := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, cmd, out, "Provisioning with 'local-exec'")
+	// terraform dies holding its lock, as in a crash or an OOM kill.
+	pids := terraformUnder(t, tr.dir)
+	if len(pids) == 0 {
+		t.Fatal("no terraform process to kill")
+	}
+	for _, p := range pids {
+		pid, _ := strconv.Atoi(strings.Fields(p)[0])
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	_ = cmd.Wait()
+
+	r := tr.must(1, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
+	i := strings.Index(r.stdout, "force-unlock dev --unit slow ")
+	if i < 0 {
+		t.Fatalf("no lock reported:\n%s", r)
+	}
+	id := strings.Fields(r.stdout[i+len("force-unlock dev --unit slow "):])[0]
+
+	r = tr.must(1, "force-unlock", "dev", "--unit", "slow", "not-the-id", "--auto-approve")
+	contains(t, "wrong id", r.stderr, "not by lock not-the-id")
+	r = tr.must(1, "force-unlock", "dev", "--unit", "slow", id)
+	contains(t, "no terminal", r.stderr, "needs --auto-approve")
+	r = tr.must(0, "force-unlock", "dev", "--unit", "slow", id, "--auto-approve")
+	contains(t, "released", r.stdout, "Released lock "+id)
+	tr.must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
+}
+
+func closedPort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
+}
+
+// A wrong endpoint or missing credentials: one clear error, quickly, and
+// the state in the bucket is untouched.
+func TestS3UnreachableOrNoCredentials(t *testing.T) {
+	t.Parallel()
+	tr, srv, bucket := s3Tree(t, nil)
+	tr.must(0, "bootstrap", "dev")
+	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	c := s3Client(t, srv)
+	before := objectVersions(t, c, bucket)
+	tr.write(map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "network", upstream = "changed" }
+`})
+	good := tr.env
+
+	tr.env = append(slices.Clone(good), fmt.Sprintf("AWS_ENDPOINT_URL=http://127.0.0.1:%d", closedPort(t)))
+	t0 := time.Now()
+	r := tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	if d := time.Since(t0); d > 30*time.Second {
+		t.Errorf("an unreachable endpoint took %s to report", d)
+	}
+	contains(t, "wrong endpoint", r.stderr, "cannot reach http://127.0.0.1:")
+
+	var noCreds []string
+	for _, kv := range good {
+		if !strings.HasPrefix(kv, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") {
+			noCreds = append(noCreds, kv)
+		}
+	}
+	tr.env = append(noCreds, "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials", "AWS_CONFIG_FILE=/nonexistent/config", "AWS_EC2_METADATA_DISABLED=true")
+	r = tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	contains(t, "no credentials", strings.ToLower(r.stderr), "credentials")
+
+	if after := objectVersions(t, c, bucket); after != before {
+		t.Errorf("state changed:\nbefore %s\nafter  %s", before, after)
+	}
+	tr.env = good
+}
