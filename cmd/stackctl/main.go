@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/stackctl/stackctl/internal/cli"
+	"github.com/stackctl/stackctl/internal/gctune"
 	"github.com/stackctl/stackctl/internal/iostreams"
 )
 
@@ -16,6 +18,7 @@ func main() {
 	// Every terraform stackctl starts, including hc-install's version
 	// probe, inherits this: terraform must never phone home for updates.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	gctune.ForCommand()
 
 	streams := iostreams.System()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -33,7 +36,30 @@ func main() {
 		// with a parent-death signal), so none outlives stackctl.
 		os.Exit(130)
 	}()
+	stop := profile(streams)
 	code := cli.Main(ctx, os.Args, streams)
 	cancel()
+	stop()
 	os.Exit(code)
+}
+
+// profile writes a CPU profile to $STACKCTL_CPUPROFILE, for performance
+// reports; it returns the function that finishes it.
+func profile(streams *iostreams.IOStreams) func() {
+	path := os.Getenv("STACKCTL_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(streams.ErrOut, "stackctl: STACKCTL_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

@@ -4,9 +4,14 @@ import (
 	"testing"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/gctune"
 	"github.com/stackctl/stackctl/internal/graph"
 	"github.com/stackctl/stackctl/internal/treegen"
 )
+
+// The benchmarks measure what the binary does, so they run with its
+// garbage collector setting (see gctune); set GOGC=100 to see the default.
+func init() { gctune.ForCommand() }
 
 func tree(b testing.TB, n int) string {
 	dir := b.TempDir()
