@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/redact"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
 
 func (a *app) renderCommand() *ucli.Command {
@@ -113,8 +116,11 @@ type renderedInput struct {
 	Line      int             `json:"line"`
 	Column    int             `json:"column"`
 	Overrides []string        `json:"overrides,omitempty"`
-	text      string
-	val       cty.Value
+	// Passed is false for an input the module declares no variable for:
+	// it is left out of the tfvars file. Unknown for remote sources.
+	Passed *bool `json:"passed,omitempty"`
+	text   string
+	val    cty.Value
 }
 
 func (a *app) renderUnit(ctx context.Context, e *ops.Engine, st *config.Stack, u *config.Unit) (renderedUnit, error) {
@@ -145,12 +151,30 @@ func (a *app) renderUnit(ctx context.Context, e *ops.Engine, st *config.Stack, u
 	ru.Backend = renderedBackend{Type: u.Backend.Type, State: state, Config: cfgJSON}
 	ru.backendCfg = cfg
 
-	deps, err := e.DependencyOutputs(ctx, u, ops.UnknownAllowed, true)
+	deps, err := e.DependencyOutputs(ctx, u, ops.BestEffort, true)
 	if err != nil {
 		return ru, err
 	}
 	for _, d := range u.Dependencies {
+		if derr := deps[d.Name].Err; derr != nil {
+			fmt.Fprintf(a.streams.ErrOut, "stackctl: warning: %s: showing the outputs of %s as unknown: %v\n", u.Path, d.Path, derr)
+		}
+	}
+	for _, d := range u.Dependencies {
 		ru.Dependencies = append(ru.Dependencies, renderedDep{Name: d.Name, Path: d.Path, From: deps[d.Name].From})
+	}
+	// Which inputs reach terraform: only those the module declares. Remote
+	// modules are not fetched for a render, so for them it is not known.
+	var declared map[string]bool
+	if u.Source.Local {
+		dir := filepath.Join(u.Source.Dir, filepath.FromSlash(u.Source.Subdir))
+		if declared, err = terraform.DeclaredVariables(dir); err == nil && !u.Source.None {
+			if extra, err := terraform.DeclaredVariables(u.Dir); err == nil {
+				for k := range extra {
+					declared[k] = true
+				}
+			}
+		}
 	}
 	inputs, diags := st.Inputs(u, deps)
 	if diags.HasErrors() {
@@ -161,6 +185,10 @@ func (a *app) renderUnit(ctx context.Context, e *ops.Engine, st *config.Stack, u
 		ri := renderedInput{Layer: in.Layer.String(), File: in.Range.Filename, Line: in.Range.Start.Line, Column: in.Range.Start.Column}
 		for _, o := range in.Overrides {
 			ri.Overrides = append(ri.Overrides, o.String())
+		}
+		if declared != nil {
+			passed := declared[in.Name]
+			ri.Passed = &passed
 		}
 		v := in.Value
 		switch {
@@ -221,6 +249,9 @@ func writeRenderText(w io.Writer, units []renderedUnit) {
 			if len(in.Overrides) > 0 {
 				where += " (overrides " + strings.Join(in.Overrides, ", ") + ")"
 			}
+			if in.Passed != nil && !*in.Passed {
+				where += " — not passed: the module declares no such variable"
+			}
 			fmt.Fprintf(tw, "    %s\t= %s\t%s\n", name, oneLine(in.text, 60), where)
 		}
 		tw.Flush()
@@ -239,7 +270,7 @@ func writeRenderHCL(w io.Writer, units []renderedUnit) {
 			body.SetAttributeValue("source", cty.StringVal(u.Source.Raw))
 		}
 		b := body.AppendNewBlock("backend", []string{u.Backend.Type}).Body()
-		for _, k := range sortedNames(u.backendCfg) {
+		for _, k := range slices.Sorted(maps.Keys(u.backendCfg)) {
 			b.SetAttributeValue(k, u.backendCfg[k])
 		}
 		inputs := map[string]cty.Value{}
@@ -253,15 +284,6 @@ func writeRenderHCL(w io.Writer, units []renderedUnit) {
 		}
 		_, _ = w.Write(hclwrite.Format(f.Bytes()))
 	}
-}
-
-func sortedNames(m map[string]cty.Value) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func oneLine(s string, n int) string {

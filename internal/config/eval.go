@@ -2,7 +2,8 @@ package config
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -98,7 +99,7 @@ func evalLocals(attrs hcl.Attributes, parent *hcl.EvalContext, s scope) (cty.Val
 	ctx := parent.NewChild()
 	for len(pending) > 0 {
 		progressed := false
-		for _, name := range sortedKeys(pending) {
+		for _, name := range slices.Sorted(maps.Keys(pending)) {
 			a := pending[name]
 			if !localsReady(a.Expr, done, attrs) {
 				continue
@@ -114,7 +115,7 @@ func evalLocals(attrs hcl.Attributes, parent *hcl.EvalContext, s scope) (cty.Val
 			progressed = true
 		}
 		if !progressed {
-			names := sortedKeys(pending)
+			names := slices.Sorted(maps.Keys(pending))
 			first := pending[names[0]]
 			return cty.DynamicVal, append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -188,14 +189,5 @@ func itemRanges(a *hcl.Attribute) map[string]hcl.Range {
 		}
 		out[k.AsString()] = hcl.RangeBetween(it.Key.Range(), it.Value.Range())
 	}
-	return out
-}
-
-func namesOf(m map[string]cty.Value) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

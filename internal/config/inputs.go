@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -136,7 +138,7 @@ func checkDependencyRefs(u *Unit, expr hcl.Expression, deps map[string]Dependenc
 		}
 		detail := fmt.Sprintf("Dependency %q (unit %s) has no output %q in %s. ", name, dep.Path, out, outs.From)
 		if len(outs.Values) > 0 {
-			detail += "Its outputs: " + strings.Join(namesOf(outs.Values), ", ") + ". "
+			detail += "Its outputs: " + strings.Join(slices.Sorted(maps.Keys(outs.Values)), ", ") + ". "
 		} else {
 			detail += "It has no outputs. "
 		}

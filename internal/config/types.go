@@ -176,4 +176,7 @@ type DependencyOutputs struct {
 	// From describes where the values came from, for messages ("state
 	// s3://bucket/key", "mock_outputs").
 	From string
+	// Err says why the outputs are unknown when the state could not be
+	// read.
+	Err error
 }

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -245,7 +246,7 @@ func FromConfig(b config.Backend) (Settings, error) {
 		}
 	}
 
-	for _, name := range sortedKeys(b.Config) {
+	for _, name := range slices.Sorted(maps.Keys(b.Config)) {
 		if !knownSettings[name] {
 			r.fail("unknown setting %q (Terraform's s3 backend does not accept it)", name)
 		}
@@ -515,19 +516,10 @@ func (r *reader) object(name string, allowed ...string) *reader {
 	for _, a := range allowed {
 		ok2[a] = true
 	}
-	for _, k := range sortedKeys(sub.cfg) {
+	for _, k := range slices.Sorted(maps.Keys(sub.cfg)) {
 		if !ok2[k] {
 			r.fail("%s%s: unknown attribute %q (allowed: %s)", r.prefix, name, k, strings.Join(allowed, ", "))
 		}
 	}
 	return sub
-}
-
-func sortedKeys(m map[string]cty.Value) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
