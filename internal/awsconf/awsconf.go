@@ -11,32 +11,9 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
-
-// Settings narrow the defaults; empty fields keep them.
-type Settings struct {
-	Region  string
-	Profile string
-}
-
-// Load returns an AWS configuration.
-func Load(ctx context.Context, s Settings) (aws.Config, error) {
-	var opts []func(*awsconfig.LoadOptions) error
-	if s.Region != "" {
-		opts = append(opts, awsconfig.WithRegion(s.Region))
-	}
-	if s.Profile != "" {
-		opts = append(opts, awsconfig.WithSharedConfigProfile(s.Profile))
-	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
-	}
-	return cfg, nil
-}
 
 // SSM reads parameters for ssm_parameter(), creating its client on first
 // use (most invocations never call it) and caching each parameter.
@@ -67,7 +44,7 @@ func (s *SSM) Get(name string) (string, bool, error) {
 	}
 	s.mu.Unlock()
 	s.once.Do(func() {
-		cfg, err := Load(s.ctx, Settings{})
+		cfg, err := LoadWith(s.ctx, Options{})
 		if err != nil {
 			s.err = err
 			return

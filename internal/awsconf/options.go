@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go/logging"
 )
 
 // DialTimeout bounds connecting to an AWS endpoint. The SDK's default (30 s
@@ -165,6 +166,9 @@ func LoadWith(ctx context.Context, o Options) (aws.Config, error) {
 		opts = append(opts, awsconfig.WithUseDualStackEndpoint(aws.DualStackEndpointStateEnabled))
 	}
 
+	// The SDK logs warnings (an IMDSv1 fallback, a retry) to stderr by
+	// itself; stackctl reports errors in its own words instead.
+	opts = append(opts, awsconfig.WithLogger(logging.Nop{}))
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		var prof awsconfig.SharedConfigProfileNotExistError

@@ -120,7 +120,7 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	t0 := time.Now()
 	results := runner.Run(c.Context, runner.Options{
 		Graph: s.graph, Selected: s.selected, Parallelism: c.Int("parallelism"),
-		Reverse: cmd == ops.Destroy, Observer: progress,
+		Reverse: cmd == ops.Destroy, Independent: cmd == ops.Validate || cmd == ops.Init, Observer: progress,
 	}, engine.Job(cmd))
 	progress.Close()
 	if cmd == ops.Destroy {

@@ -69,8 +69,12 @@ const (
 	StateOnly DepMode = iota
 	// MocksAllowed: plan may use mock_outputs.
 	MocksAllowed
-	// UnknownAllowed: render and validate show what cannot be known yet.
+	// UnknownAllowed: validate shows what cannot be known yet.
 	UnknownAllowed
+	// BestEffort: render also shows unreadable state (no credentials,
+	// unreachable endpoint) as unknown, with the reason, rather than fail:
+	// it is how people inspect configuration from anywhere.
+	BestEffort
 )
 
 func modeFor(c Command) DepMode {
@@ -78,7 +82,9 @@ func modeFor(c Command) DepMode {
 	case Plan:
 		return MocksAllowed
 	case Validate, Init:
-		return UnknownAllowed
+		// Neither reads variables: a dependency whose state cannot be read
+		// (no bucket yet, no credentials in a CI lint job) is just unknown.
+		return BestEffort
 	default:
 		return StateOnly
 	}
@@ -125,6 +131,10 @@ func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode Dep
 		dep := e.Stack.Unit(d.Path)
 		st, b, err := e.ReadState(ctx, dep, cached)
 		if err != nil {
+			if mode == BestEffort {
+				out[d.Name] = config.DependencyOutputs{Unknown: true, From: "unreadable state", Err: err}
+				continue
+			}
 			return nil, err
 		}
 		if !st.Empty() {
@@ -145,7 +155,7 @@ func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode Dep
 				continue
 			}
 		}
-		if mode == UnknownAllowed {
+		if mode == UnknownAllowed || mode == BestEffort {
 			out[d.Name] = config.DependencyOutputs{Unknown: true, From: "no state yet"}
 			continue
 		}
@@ -180,13 +190,7 @@ func (d diagError) Error() string { return strings.TrimRight(d.text, "\n") }
 // Job returns the runner job for a command.
 func (e *Engine) Job(cmd Command) runner.Job {
 	return func(ctx context.Context, path string, uio runner.UnitIO) (runner.Outcome, error) {
-		u := e.Stack.Unit(path)
-		switch cmd {
-		case Destroy:
-			return e.destroy(ctx, u, uio)
-		default:
-			return e.run(ctx, cmd, u, uio)
-		}
+		return e.run(ctx, cmd, e.Stack.Unit(path), uio)
 	}
 }
 
@@ -237,9 +241,9 @@ func (e *Engine) prepare(ctx context.Context, cmd Command, u *config.Unit, uio r
 			known = false
 		}
 	}
-	// validate does not read variables, so inputs that cannot be known
-	// yet are fine there; every other command writes them.
-	if known || cmd != Validate {
+	// validate and init do not read variables, so inputs that cannot be
+	// known yet are fine there; every other command writes them.
+	if known || (cmd != Validate && cmd != Init) {
 		ignored, err := wd.WriteInputs(vals)
 		if err != nil {
 			return nil, err
@@ -265,6 +269,17 @@ func warnIgnored(out io.Writer, inputs []config.Input, ignored []string) {
 }
 
 func (e *Engine) run(ctx context.Context, cmd Command, u *config.Unit, uio runner.UnitIO) (runner.Outcome, error) {
+	if cmd == Destroy {
+		uio.Step("read state")
+		st, _, err := e.ReadState(ctx, u, false)
+		if err != nil {
+			return runner.Outcome{}, err
+		}
+		if st.Empty() {
+			// Nothing to destroy, and no terraform needed to learn that.
+			return runner.Outcome{Changes: &runner.Changes{}, Note: "no state: nothing to destroy"}, nil
+		}
+	}
 	j, err := e.prepare(ctx, cmd, u, uio)
 	if err != nil {
 		return runner.Outcome{}, err
@@ -289,7 +304,7 @@ func (e *Engine) run(ctx context.Context, cmd Command, u *config.Unit, uio runne
 		return runner.Outcome{Note: "valid"}, nil
 	}
 	uio.Step("plan")
-	plan, err := wd.Plan(ctx, e.planOptions(false))
+	plan, err := wd.Plan(ctx, e.planOptions(cmd == Destroy))
 	defer plan.Discard()
 	if err != nil {
 		return runner.Outcome{}, j.fail(ctx, "plan", err)
@@ -298,48 +313,11 @@ func (e *Engine) run(ctx context.Context, cmd Command, u *config.Unit, uio runne
 	if cmd == Plan || !plan.HasChanges {
 		return out, nil
 	}
-	uio.Step("apply")
+	// apply and destroy apply exactly the plan just made.
+	step := string(cmd)
+	uio.Step(step)
 	if err := wd.Apply(ctx, plan, e.LockTimeout); err != nil {
-		return out, j.fail(ctx, "apply", err)
-	}
-	return out, nil
-}
-
-func (e *Engine) destroy(ctx context.Context, u *config.Unit, uio runner.UnitIO) (runner.Outcome, error) {
-	uio.Step("read state")
-	st, _, err := e.ReadState(ctx, u, false)
-	if err != nil {
-		return runner.Outcome{}, err
-	}
-	if st.Empty() {
-		// Nothing to destroy, and no terraform needed to learn that.
-		return runner.Outcome{Changes: &runner.Changes{}, Note: "no state: nothing to destroy"}, nil
-	}
-	j, err := e.prepare(ctx, Destroy, u, uio)
-	if err != nil {
-		return runner.Outcome{}, err
-	}
-	defer j.out.Flush()
-	wd := j.wd
-	if wd.NeedsInit(true) {
-		uio.Step("init")
-		if err := wd.Init(ctx, true); err != nil {
-			return runner.Outcome{}, j.fail(ctx, "init", err)
-		}
-	}
-	uio.Step("plan")
-	plan, err := wd.Plan(ctx, e.planOptions(true))
-	defer plan.Discard()
-	if err != nil {
-		return runner.Outcome{}, j.fail(ctx, "plan", err)
-	}
-	out := outcome(plan)
-	if !plan.HasChanges {
-		return out, nil
-	}
-	uio.Step("destroy")
-	if err := wd.Apply(ctx, plan, e.LockTimeout); err != nil {
-		return out, j.fail(ctx, "destroy", err)
+		return out, j.fail(ctx, step, err)
 	}
 	return out, nil
 }

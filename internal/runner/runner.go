@@ -86,8 +86,12 @@ type Options struct {
 	// Parallelism bounds concurrent jobs; below 1 means 1.
 	Parallelism int
 	// Reverse runs dependents before their dependencies (destroy).
-	Reverse  bool
-	Observer Observer
+	Reverse bool
+	// Independent runs every unit as soon as there is room, for commands
+	// whose units need nothing from each other (validate, init); a failure
+	// then skips nothing.
+	Independent bool
+	Observer    Observer
 }
 
 type unitIO struct {
@@ -124,12 +128,18 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 	// before[n] are the selected units that must finish before n; after[n]
 	// those waiting for n. Unselected dependencies are read, never run.
 	before := func(n string) []string {
+		if o.Independent {
+			return nil
+		}
 		if o.Reverse {
 			return o.Graph.Dependents(n)
 		}
 		return o.Graph.Dependencies(n)
 	}
 	after := func(n string) []string {
+		if o.Independent {
+			return nil
+		}
 		if o.Reverse {
 			return o.Graph.Dependencies(n)
 		}

@@ -166,3 +166,21 @@ func TestPanicInJobIsAFailureNotACrash(t *testing.T) {
 		t.Fatalf("%+v", rec.finished["net"])
 	}
 }
+
+func TestIndependentUnitsIgnoreOrderAndFailures(t *testing.T) {
+	g := testGraph(t)
+	rec := &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 1, Independent: true, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+			if u == "net" {
+				return Outcome{}, errors.New("invalid")
+			}
+			return Outcome{}, nil
+		})
+	if len(rec.started) != 5 {
+		t.Fatalf("started %v: a failure skipped independent work", rec.started)
+	}
+	if rec.finished["db"].Status != Succeeded {
+		t.Fatalf("db: %+v", rec.finished["db"])
+	}
+}

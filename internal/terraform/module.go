@@ -146,3 +146,13 @@ func dedupe(sorted []string) []string {
 	}
 	return out
 }
+
+// DeclaredVariables returns the variables a module folder declares, read
+// without terraform (for render, which shows which inputs are not passed).
+func DeclaredVariables(dir string) (map[string]bool, error) {
+	info, err := inspectModule(dir)
+	if err != nil {
+		return nil, err
+	}
+	return info.Variables, nil
+}
