@@ -76,6 +76,8 @@ type tree struct {
 	t   *testing.T
 	dir string
 	env []string
+	// timeout bounds each run (default 5 minutes).
+	timeout time.Duration
 }
 
 func newTree(t *testing.T, files map[string]string) *tree {
@@ -135,10 +137,14 @@ func (tr *tree) command(ctx context.Context, args ...string) (*exec.Cmd, *syncBu
 	return cmd, &stdout, &stderr
 }
 
-// run runs stackctl to completion (at most 5 minutes).
+// run runs stackctl to completion (at most tr.timeout).
 func (tr *tree) run(args ...string) result {
 	tr.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	timeout := tr.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd, stdout, stderr := tr.command(ctx, args...)
 	err := cmd.Run()

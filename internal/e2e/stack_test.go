@@ -1,0 +1,279 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/stackctl/stackctl/internal/testutil/moto"
+)
+
+// repoTree copies the repository's own stackctl.hcl and infra/ (modules and
+// live tree) into a temporary folder, so the test runs exactly what
+// `make demo` runs without writing into the checkout.
+func repoTree(t *testing.T) *tree {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	repo := filepath.Join(filepath.Dir(file), "..", "..")
+	dst := t.TempDir()
+	copyPath := func(rel string) {
+		src := filepath.Join(repo, rel)
+		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			r, _ := filepath.Rel(repo, p)
+			if d.IsDir() {
+				if strings.HasPrefix(d.Name(), ".") && p != src {
+					return filepath.SkipDir
+				}
+				return os.MkdirAll(filepath.Join(dst, r), 0o755)
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dst, r), data, 0o644)
+		})
+		if err != nil {
+			t.Fatalf("copying %s: %v", rel, err)
+		}
+	}
+	copyPath("stackctl.hcl")
+	copyPath("infra/modules")
+	copyPath("infra/live")
+	return &tree{t: t, dir: dst, env: baseEnv(), timeout: 20 * time.Minute}
+}
+
+type stackSummary struct {
+	Result     string `json:"result"`
+	DurationMS int64  `json:"duration_ms"`
+	Units      []struct {
+		Unit       string `json:"unit"`
+		Result     string `json:"result"`
+		DurationMS int64  `json:"duration_ms"`
+		Changes    *struct {
+			Add, Change, Destroy int
+		} `json:"changes"`
+	} `json:"units"`
+}
+
+func summaryOf(t *testing.T, r result) stackSummary {
+	t.Helper()
+	var s stackSummary
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+		t.Fatalf("summary: %v\n%s", err, r)
+	}
+	return s
+}
+
+func logTimes(t *testing.T, what string, s stackSummary) {
+	t.Helper()
+	var parts []string
+	for _, u := range s.Units {
+		parts = append(parts, u.Unit+" "+(time.Duration(u.DurationMS)*time.Millisecond).Round(100*time.Millisecond).String())
+	}
+	t.Logf("%s: %s (%s)", what, (time.Duration(s.DurationMS) * time.Millisecond).Round(100*time.Millisecond), strings.Join(parts, ", "))
+}
+
+// The production stack end to end: dev applied (all four units) on a
+// private emulator, key resources checked through the AWS SDK, a no-op
+// plan, then destroy with nothing of dev left; staging and prod validate
+// and plan with mock outputs.
+func TestProductionStack(t *testing.T) {
+	if _, err := os.Stat("/opt/tf-plugins"); err != nil && os.Getenv("STACKCTL_PROVIDER_MIRROR") == "" {
+		t.Fatal("the production stack needs hashicorp/aws 5.100.0 in a filesystem mirror: /opt/tf-plugins, or set STACKCTL_PROVIDER_MIRROR")
+	}
+	t.Parallel()
+	srv := moto.Start(t)
+	tr := repoTree(t)
+	tr.env = append(tr.env, srv.Env()...)
+	cfg := srv.AWSConfig(t)
+	cfg.Region = "eu-west-1"
+	ctx := context.Background()
+
+	tr.must(0, "bootstrap", "dev")
+	apply := summaryOf(t, tr.must(0, "apply", "dev", "--auto-approve", "--json"))
+	logTimes(t, "apply dev", apply)
+	if got := len(apply.Units); got != 4 {
+		t.Fatalf("applied %d units", got)
+	}
+
+	// Network: the VPC and its four subnets.
+	ec2c := ec2.NewFromConfig(cfg)
+	devTag := []ec2types.Filter{{Name: aws.String("tag:Environment"), Values: []string{"dev"}}, {Name: aws.String("tag:ManagedBy"), Values: []string{"stackctl"}}}
+	vpcs, err := ec2c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: devTag})
+	if err != nil || len(vpcs.Vpcs) != 1 {
+		t.Fatalf("dev VPCs: %v %v", vpcs, err)
+	}
+	vpcID := aws.ToString(vpcs.Vpcs[0].VpcId)
+	subnets, err := ec2c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
+	if err != nil || len(subnets.Subnets) != 4 {
+		t.Errorf("subnets of %s: %d %v", vpcID, len(subnets.Subnets), err)
+	}
+
+	// Database: an Aurora PostgreSQL Serverless v2 cluster with one instance.
+	rdsc := rds.NewFromConfig(cfg)
+	clusters, err := rdsc.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{})
+	if err != nil || len(clusters.DBClusters) != 1 {
+		t.Fatalf("DB clusters: %v", err)
+	}
+	cl := clusters.DBClusters[0]
+	if aws.ToString(cl.Engine) != "aurora-postgresql" || !strings.HasPrefix(aws.ToString(cl.EngineVersion), "17.") || cl.ServerlessV2ScalingConfiguration == nil || aws.ToFloat64(cl.ServerlessV2ScalingConfiguration.MaxCapacity) != 2 {
+		t.Errorf("cluster %s %s %+v", aws.ToString(cl.Engine), aws.ToString(cl.EngineVersion), cl.ServerlessV2ScalingConfiguration)
+	}
+	if len(cl.DBClusterMembers) != 1 {
+		t.Errorf("dev has %d database instances, want 1", len(cl.DBClusterMembers))
+	}
+
+	// Service: both ECS services with circuit breaker and rollback; the
+	// HTTPS listener's rules (host-based, and /api/* to api).
+	ecsc := ecs.NewFromConfig(cfg)
+	svcs, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("bookmark-manager-dev"), Services: []string{"web", "api"}})
+	if err != nil || len(svcs.Services) != 2 {
+		t.Fatalf("ECS services: %v", err)
+	}
+	for _, s := range svcs.Services {
+		if s.LaunchType != "FARGATE" || s.NetworkConfiguration == nil || aws.ToString(s.Status) != "ACTIVE" {
+			t.Errorf("service %s: launch type %s, status %s", aws.ToString(s.ServiceName), s.LaunchType, aws.ToString(s.Status))
+		}
+		// moto 5.2.1 does not keep deploymentConfiguration (docs/emulator.md);
+		// where an API returns it, the circuit breaker must be on.
+		if dc := s.DeploymentConfiguration; dc != nil && dc.DeploymentCircuitBreaker != nil {
+			if cb := dc.DeploymentCircuitBreaker; !cb.Enable || !cb.Rollback {
+				t.Errorf("service %s: circuit breaker %+v", aws.ToString(s.ServiceName), cb)
+			}
+		}
+	}
+	elbc := elb.NewFromConfig(cfg)
+	lbs, err := elbc.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+	if err != nil || len(lbs.LoadBalancers) != 1 {
+		t.Fatalf("load balancers: %v", err)
+	}
+	listeners, err := elbc.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conditions []string
+	for _, l := range listeners.Listeners {
+		if aws.ToInt32(l.Port) != 443 {
+			continue
+		}
+		rules, err := elbc.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: l.ListenerArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rules.Rules {
+			for _, c := range r.Conditions {
+				if c.HostHeaderConfig != nil {
+					conditions = append(conditions, "host:"+strings.Join(c.HostHeaderConfig.Values, ","))
+				}
+				if c.PathPatternConfig != nil {
+					conditions = append(conditions, "path:"+strings.Join(c.PathPatternConfig.Values, ","))
+				}
+			}
+		}
+	}
+	if !slices.ContainsFunc(conditions, func(c string) bool { return strings.HasPrefix(c, "path:") && strings.Contains(c, "/api/*") }) || !slices.ContainsFunc(conditions, func(c string) bool { return strings.HasPrefix(c, "host:app.dev.bookmarks.example.com") }) {
+		t.Errorf("HTTPS listener rule conditions: %v", conditions)
+	}
+
+	// Edge: the CloudFront distribution with its WAF web ACL.
+	cfc := cloudfront.NewFromConfig(cfg)
+	dists, err := cfc.ListDistributions(ctx, &cloudfront.ListDistributionsInput{})
+	if err != nil || dists.DistributionList == nil || len(dists.DistributionList.Items) != 1 {
+		t.Fatalf("distributions: %v", err)
+	}
+	got, err := cfc.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: dists.DistributionList.Items[0].Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc := got.Distribution.DistributionConfig
+	if aws.ToString(dc.WebACLId) == "" || dc.Aliases == nil || !slices.Contains(dc.Aliases.Items, "app.dev.bookmarks.example.com") {
+		t.Errorf("distribution: web ACL %q aliases %+v", aws.ToString(dc.WebACLId), dc.Aliases)
+	}
+	wafCfg := cfg.Copy()
+	wafCfg.Region = "us-east-1"
+	wafc := wafv2.NewFromConfig(wafCfg)
+	acls, err := wafc.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeCloudfront})
+	if err != nil || len(acls.WebACLs) != 1 {
+		t.Fatalf("web ACLs: %v", err)
+	}
+	acl, err := wafc.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: acls.WebACLs[0].Id, Name: acls.WebACLs[0].Name, Scope: waftypes.ScopeCloudfront})
+	if err != nil {
+		t.Fatal(err)
+	}
+	managed := false
+	for _, r := range acl.WebACL.Rules {
+		if r.Statement != nil && r.Statement.ManagedRuleGroupStatement != nil && aws.ToString(r.Statement.ManagedRuleGroupStatement.Name) == "AWSManagedRulesCommonRuleSet" {
+			managed = true
+		}
+	}
+	if !managed {
+		t.Error("the web ACL lacks the AWS managed common rule set")
+	}
+
+	plan := summaryOf(t, tr.must(0, "plan", "dev", "--detailed-exitcode", "--json"))
+	logTimes(t, "no-op plan dev", plan)
+
+	destroy := summaryOf(t, tr.must(0, "destroy", "dev", "--auto-approve", "--json"))
+	logTimes(t, "destroy dev", destroy)
+	if vpcs, _ := ec2c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: devTag}); len(vpcs.Vpcs) != 0 {
+		t.Errorf("VPCs left: %d", len(vpcs.Vpcs))
+	}
+	if c, _ := rdsc.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{}); len(c.DBClusters) != 0 {
+		t.Errorf("DB clusters left: %d", len(c.DBClusters))
+	}
+	if c, _ := ecsc.ListClusters(ctx, &ecs.ListClustersInput{}); len(c.ClusterArns) != 0 {
+		// A deleted cluster stays listed as INACTIVE for a while.
+		d, err := ecsc.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: c.ClusterArns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cl := range d.Clusters {
+			if aws.ToString(cl.Status) != "INACTIVE" {
+				t.Errorf("ECS cluster left: %s %s", aws.ToString(cl.ClusterName), aws.ToString(cl.Status))
+			}
+		}
+	}
+	if l, _ := elbc.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{}); len(l.LoadBalancers) != 0 {
+		t.Errorf("load balancers left: %d", len(l.LoadBalancers))
+	}
+	if d, _ := cfc.ListDistributions(ctx, &cloudfront.ListDistributionsInput{}); d != nil && d.DistributionList != nil && len(d.DistributionList.Items) != 0 {
+		t.Errorf("distributions left: %d", len(d.DistributionList.Items))
+	}
+	if a, _ := wafc.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeCloudfront}); len(a.WebACLs) != 0 {
+		t.Errorf("web ACLs left: %d", len(a.WebACLs))
+	}
+
+	// staging and prod: valid, and plannable before anything exists (mock
+	// outputs stand in for the dependencies).
+	for _, env := range []string{"staging", "prod"} {
+		tr.must(0, "validate", env)
+		tr.must(0, "bootstrap", env)
+		p := summaryOf(t, tr.must(0, "plan", env, "--json"))
+		logTimes(t, "plan "+env+" with mocks", p)
+		for _, u := range p.Units {
+			if u.Changes == nil || u.Changes.Add == 0 {
+				t.Errorf("%s/%s: a plan from nothing should create resources: %+v", env, u.Unit, u.Changes)
+			}
+		}
+	}
+}
