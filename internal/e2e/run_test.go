@@ -273,3 +273,24 @@ inputs = {
 		t.Errorf("the module folder was written to")
 	}
 }
+
+func TestCompletionAndHelp(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	r := tr.must(0, "completion", "bash")
+	contains(t, "bash completion", r.stdout, "complete -o default -F _stackctl stackctl")
+	r = tr.must(0, "__complete", "pl")
+	if got := lines(r.stdout); !slices.Equal(got, []string{"plan"}) {
+		t.Errorf("commands for 'pl': %q", got)
+	}
+	r = tr.must(0, "__complete", "plan", "")
+	if got := lines(r.stdout); !slices.Equal(got, []string{"dev"}) {
+		t.Errorf("environments: %q", got)
+	}
+	r = tr.must(0, "__complete", "plan", "dev", "--unit", "da")
+	if got := lines(r.stdout); !slices.Equal(got, []string{"database"}) {
+		t.Errorf("units: %q", got)
+	}
+	r = tr.must(0, "plan", "--help")
+	contains(t, "help", r.stdout, "Examples:", "STACKCTL_PARALLELISM", "--detailed-exitcode")
+}
