@@ -119,6 +119,10 @@ func reorderArgs(ua *ucli.App, args []string) ([]string, []string) {
 		return args, nil
 	}
 	var passThrough []string
+	if len(args) > 1 && args[1] == "__complete" {
+		// The completion helper gets the words typed so far, verbatim.
+		return args, nil
+	}
 	for i, a := range args {
 		if a == "--" {
 			passThrough = append([]string(nil), args[i+1:]...)
@@ -138,7 +142,7 @@ func reorderArgs(ua *ucli.App, args []string) ([]string, []string) {
 		return args, passThrough
 	}
 	cmd := ua.Command(args[ci])
-	if cmd == nil {
+	if cmd == nil || cmd.SkipFlagParsing {
 		return args, passThrough
 	}
 	takesValue := map[string]bool{}
