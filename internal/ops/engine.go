@@ -55,8 +55,9 @@ type Engine struct {
 	// the source snippet.
 	FormatDiags func(hcl.Diagnostics) string
 
-	mu    sync.Mutex
-	cache map[string]*state.State
+	mu       sync.Mutex
+	cache    map[string]*state.State
+	declared sync.Map // module folder → its variables, for Render
 }
 
 // DepMode says what may stand in for a dependency's outputs when it has no

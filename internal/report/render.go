@@ -1,0 +1,91 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stackctl/stackctl/internal/ops"
+)
+
+// WriteRenderText prints rendered units for people.
+func WriteRenderText(w io.Writer, units []ops.RenderedUnit) {
+	for i, u := range units {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "unit %s (%s)\n", u.Path, u.File)
+		src := u.Source.Raw
+		switch u.Source.Kind {
+		case "local":
+			src += " → " + u.Source.Path
+			if u.Source.Subdir != "" {
+				src += " (runs in " + u.Source.Subdir + ")"
+			}
+		case "none":
+			src = "(none: the unit folder's own .tf files)"
+		}
+		fmt.Fprintf(w, "  source   %s\n", src)
+		fmt.Fprintf(w, "  backend  %s %s\n", u.Backend.Type, u.Backend.State)
+		for _, d := range u.Dependencies {
+			fmt.Fprintf(w, "  depends  %s → %s (outputs from %s)\n", d.Name, d.Path, d.From)
+		}
+		if len(u.InputOrder) == 0 {
+			fmt.Fprintln(w, "  inputs   (none)")
+			continue
+		}
+		fmt.Fprintln(w, "  inputs")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, name := range u.InputOrder {
+			in := u.Inputs[name]
+			where := fmt.Sprintf("%s\t%s:%d:%d", in.Layer, in.File, in.Line, in.Column)
+			if len(in.Overrides) > 0 {
+				where += " (overrides " + strings.Join(in.Overrides, ", ") + ")"
+			}
+			if in.Passed != nil && !*in.Passed {
+				where += " — not passed: the module declares no such variable"
+			}
+			fmt.Fprintf(tw, "    %s\t= %s\t%s\n", name, oneLine(in.Text, 60), where)
+		}
+		tw.Flush()
+	}
+}
+
+// WriteRenderHCL prints rendered units as HCL, secrets masked.
+func WriteRenderHCL(w io.Writer, units []ops.RenderedUnit) {
+	for i, u := range units {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		f := hclwrite.NewEmptyFile()
+		body := f.Body()
+		body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: 0, Bytes: []byte("# unit " + u.Path + " (" + u.File + ")\n")}})
+		if u.Source.Raw != "" {
+			body.SetAttributeValue("source", cty.StringVal(u.Source.Raw))
+		}
+		b := body.AppendNewBlock("backend", []string{u.Backend.Type}).Body()
+		for _, k := range slices.Sorted(maps.Keys(u.BackendConfig)) {
+			b.SetAttributeValue(k, u.BackendConfig[k])
+		}
+		inputs := map[string]cty.Value{}
+		for _, name := range u.InputOrder {
+			inputs[name] = u.Inputs[name].Val
+		}
+		if len(inputs) > 0 {
+			body.SetAttributeValue("inputs", cty.ObjectVal(inputs))
+		} else {
+			body.SetAttributeValue("inputs", cty.EmptyObjectVal)
+		}
+		_, _ = w.Write(hclwrite.Format(f.Bytes()))
+	}
+}
+
+func oneLine(s string, n int) string {
+	return truncate(strings.Join(strings.Fields(s), " "), n)
+}
