@@ -5,6 +5,7 @@ package backend
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
@@ -38,26 +39,40 @@ func (o *Opener) OpenS3(ctx context.Context, b config.Backend) (*s3state.Backend
 	return o.s3.Open(ctx, b)
 }
 
-// Check verifies that the state of every given unit can be reached: for
-// S3, that credentials resolve and the bucket (and lock table) exist. It
-// runs before terraform so that a missing bucket or a wrong endpoint is
-// one clear message, not one terraform failure per unit, and no state is
-// touched. Each bucket is checked once.
-func (o *Opener) Check(ctx context.Context, units []*config.Unit) error {
+// S3Backends returns one S3 backend per distinct state bucket (bucket,
+// region, lock table and KMS key) among the units: usually the whole
+// environment shares one.
+func (o *Opener) S3Backends(ctx context.Context, units []*config.Unit) ([]*s3state.Backend, error) {
 	seen := map[string]bool{}
+	var out []*s3state.Backend
 	for _, u := range units {
 		if u.Backend.Type != config.BackendS3 {
 			continue
 		}
 		b, err := o.s3.Open(ctx, u.Backend)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		key := b.Settings.Bucket + "\x00" + b.Region() + "\x00" + b.Settings.DynamoDBTable
-		if seen[key] {
-			continue
+		key := strings.Join([]string{b.Settings.Bucket, b.Region(), b.Settings.DynamoDBTable, b.Settings.KMSKeyID}, "\x00")
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, b)
 		}
-		seen[key] = true
+	}
+	return out, nil
+}
+
+// Check verifies that the state of every given unit can be reached: for
+// S3, that credentials resolve and the bucket (and lock table) exist. It
+// runs before terraform so that a missing bucket or a wrong endpoint is
+// one clear message, not one terraform failure per unit, and no state is
+// touched. Each bucket is checked once.
+func (o *Opener) Check(ctx context.Context, units []*config.Unit) error {
+	backends, err := o.S3Backends(ctx, units)
+	if err != nil {
+		return err
+	}
+	for _, b := range backends {
 		if err := b.CheckBucket(ctx); err != nil {
 			return err
 		}

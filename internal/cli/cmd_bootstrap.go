@@ -8,7 +8,6 @@ import (
 
 	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/bootstrap"
-	"github.com/stackctl/stackctl/internal/config"
 )
 
 func (a *app) bootstrapCommand() *ucli.Command {
@@ -38,25 +37,13 @@ Examples:
 				return err
 			}
 			opener := backend.NewOpener(s.stack.Env.Name)
-			// One run per distinct bucket and table; normally the whole
-			// environment shares one.
-			seen := map[string]bool{}
+			backends, err := opener.S3Backends(c.Context, s.stack.Units)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
 			var reports []*bootstrap.Report
-			for _, u := range s.stack.Units {
-				if u.Backend.Type != config.BackendS3 {
-					continue
-				}
-				b, err := opener.OpenS3(c.Context, u.Backend)
-				if err != nil {
-					return &exitError{code: 1, err: err}
-				}
-				o := bootstrap.FromBackend(b, c.Bool("fix"))
-				key := o.Bucket + "\x00" + o.Region + "\x00" + o.DynamoDBTable + "\x00" + o.KMSKeyID
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				rep, err := bootstrap.Run(c.Context, o)
+			for _, b := range backends {
+				rep, err := bootstrap.Run(c.Context, bootstrap.FromBackend(b, c.Bool("fix")))
 				if err != nil {
 					return &exitError{code: 1, err: err}
 				}
