@@ -34,7 +34,7 @@ var runExamples = map[string]string{
 
 func defaultParallelism() int { return max(2, runtime.NumCPU()) }
 
-func (a *app) runCommand(name, usage, _ string) *ucli.Command {
+func (a *app) runCommand(name, usage string) *ucli.Command {
 	cmd := ops.Command(name)
 	flags := commonFlags(unitFlag, jsonFlag,
 		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: "run at most `N` units at once", EnvVars: envVar("PARALLELISM")},
@@ -75,7 +75,8 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	}
 	order := s.ordered()
 	if len(order) == 0 {
-		return &exitError{code: 1, err: fmt.Errorf("environment %s has no units", s.stack.Env.Name)}
+		return &exitError{code: 1, err: fmt.Errorf("environment %s has no units: %s holds no folder with a unit.hcl; add one (for example %s/network/unit.hcl with source = \"../../../modules/network\")",
+			s.stack.Env.Name, a.display(s.stack.Env.Dir), a.display(s.stack.Env.Dir))}
 	}
 	if lt := c.String("lock-timeout"); lt != "" {
 		if _, err := time.ParseDuration(lt); err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -36,7 +37,7 @@ Examples:
 			}
 			units := s.ordered()
 			if len(units) != 1 {
-				return &exitError{code: 1, err: fmt.Errorf("force-unlock works on one unit; --unit selects %d: %v", len(units), units)}
+				return &exitError{code: 1, err: fmt.Errorf("force-unlock releases the lock of one unit; name it with --unit (the selection holds %d: %s)", len(units), strings.Join(units, ", "))}
 			}
 			u := s.stack.Unit(units[0])
 			opener := backend.NewOpener(s.stack.Env.Name)

@@ -76,6 +76,11 @@ inputs = { name = "service", upstream = dependency.db.outputs.vale }
 			wants: []string{"env is not available here", "stackctl.hcl:6"},
 		},
 		{
+			name:  "an environment without units says where to add one",
+			args:  []string{"plan", "prod"},
+			wants: []string{"environment prod has no units", "live/prod/network/unit.hcl"},
+		},
+		{
 			name:  "terraform arguments stackctl cannot pass",
 			args:  []string{"plan", "dev", "--", "-destroy"},
 			wants: []string{"cannot pass -destroy", "-target"},
