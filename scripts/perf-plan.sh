@@ -30,16 +30,40 @@ for _ in $(seq "$runs"); do
   stackctl_times+=("$(ms "$t0")")
 done
 
-export TF_CLI_CONFIG_FILE="$work/tree/.stackctl/cache/terraform.tfrc"
 floor_times=()
 for _ in $(seq "$runs"); do
   total=0
   for dir in .stackctl/cache/bench/*/*/src; do
     t0=$(date +%s%N)
-    (cd "$dir" && terraform plan -input=false -detailed-exitcode -lock=true >/dev/null)
+    (cd "$dir" && TF_CLI_CONFIG_FILE="$work/tree/.stackctl/cache/terraform.tfrc" terraform plan -input=false -detailed-exitcode -lock=true >/dev/null)
     total=$(( total + $(ms "$t0") ))
   done
   floor_times+=("$total")
+done
+
+# The same plan at each parallelism, and one unit against bare terraform:
+# where the gap to the floor comes from.
+sweep=()
+for p in 1 2 3 4 6; do
+  ts=()
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s%N)
+    "$work/stackctl" plan bench -p "$p" --stream >/dev/null
+    ts+=("$(ms "$t0")")
+  done
+  sweep+=("p=$p: $(printf '%s\n' "${ts[@]}" | median) ms")
+done
+one=()
+for _ in $(seq "$runs"); do
+  t0=$(date +%s%N)
+  "$work/stackctl" plan bench --unit layer00/unit000 --stream >/dev/null
+  one+=("$(ms "$t0")")
+done
+start=()
+for _ in $(seq "$runs"); do
+  t0=$(date +%s%N)
+  "$work/stackctl" --version >/dev/null
+  start+=("$(ms "$t0")")
 done
 
 sc=$(printf '%s\n' "${stackctl_times[@]}" | median)
@@ -50,3 +74,7 @@ echo "stackctl plan (no-op, default parallelism): median ${sc} ms  (runs: ${stac
 echo "bare terraform plan, summed:                median ${sum} ms  (runs: ${floor_times[*]})"
 echo "floor = sum / cpus:                         ${floor} ms"
 echo "stackctl / floor:                           $(awk "BEGIN {printf \"%.2f\", $sc / $floor}")"
+echo "stackctl plan by --parallelism (median):    ${sweep[*]}"
+echo "stackctl plan of one unit:                  median $(printf '%s\n' "${one[@]}" | median) ms"
+echo "bare terraform plan of one unit:            median $(( sum / units )) ms (the summed median / $units)"
+echo "stackctl --version (process start):         median $(printf '%s\n' "${start[@]}" | median) ms"
