@@ -121,7 +121,10 @@ func TestMissingTerraformVersion(t *testing.T) {
 	files["stackctl.hcl"] = strings.Replace(rootFile, `version = ">= 1.5"`, `version = "~> 0.11.0"`, 1)
 	tr := newTree(t, files)
 	r := tr.must(1, "plan", "dev")
-	contains(t, "stderr", r.stderr, "no terraform satisfying ~> 0.11.0", "Install terraform ~> 0.11.0")
+	contains(t, "stderr", r.stderr, "no terraform satisfying ~> 0.11.0", "the terraform on PATH", "Install terraform ~> 0.11.0")
+	if strings.Contains(r.stderr, "<nil>") {
+		t.Errorf("the message carries an empty cause: %s", r.stderr)
+	}
 	if strings.Contains(r.stdout, "▶") {
 		t.Errorf("units ran without a usable terraform:\n%s", r.stdout)
 	}

@@ -7,7 +7,6 @@ package terraform
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -79,19 +78,7 @@ func Find(ctx context.Context, o FindOptions) (*Binary, error) {
 	}
 	path, err := install.NewInstaller().Ensure(ctx, sources)
 	if err != nil {
-		want := "any version"
-		if o.Constraint != "" {
-			want = o.Constraint
-		}
-		how := "stackctl tried to download it and could not"
-		if o.Offline || len(cons) == 0 {
-			how = "downloads are off (STACKCTL_OFFLINE)"
-			if len(cons) == 0 {
-				how = "no version constraint is set, so nothing was downloaded"
-			}
-		}
-		return nil, fmt.Errorf("no terraform satisfying %s on PATH or in %s, and %s: %v. Install terraform %s (https://developer.hashicorp.com/terraform/install) and put it on PATH, or change terraform.version in stackctl.hcl",
-			want, o.InstallDir, how, errors.Unwrap(err), want)
+		return nil, notFound(ctx, o, len(cons) > 0, err)
 	}
 	v, err := product.Terraform.GetVersion(ctx, path)
 	if err != nil {
@@ -145,4 +132,29 @@ func writeRecord(file, path string, v *version.Version) {
 	data, _ := json.Marshal(binaryRecord{Path: path, Size: info.Size(), ModTime: info.ModTime(), Version: v.String()})
 	_ = os.MkdirAll(filepath.Dir(file), 0o755)
 	_ = writeFileAtomic(file, data, 0o644)
+}
+
+// notFound says what was looked for, what was found instead, and what to
+// install.
+func notFound(ctx context.Context, o FindOptions, constrained bool, err error) error {
+	want := "any version"
+	if o.Constraint != "" {
+		want = o.Constraint
+	}
+	found := "there is no terraform on PATH"
+	if p, lerr := exec.LookPath("terraform"); lerr == nil {
+		found = "the terraform on PATH (" + p + ") does not report a version"
+		if v, verr := product.Terraform.GetVersion(ctx, p); verr == nil {
+			found = fmt.Sprintf("the terraform on PATH (%s) is %s", p, v)
+		}
+	}
+	how := "downloads are off (STACKCTL_OFFLINE), so nothing was downloaded"
+	switch {
+	case !constrained:
+		how = "no version constraint is set, so nothing was downloaded"
+	case !o.Offline:
+		how = fmt.Sprintf("downloading it failed (%v)", err)
+	}
+	return fmt.Errorf("no terraform satisfying %s: %s, none is in %s, and %s. Install terraform %s (https://developer.hashicorp.com/terraform/install) and put it on PATH, or change terraform.version in stackctl.hcl",
+		want, found, o.InstallDir, how, want)
 }
