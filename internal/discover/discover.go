@@ -7,7 +7,6 @@ package discover
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -137,6 +136,3 @@ func fileExists(path string) bool {
 	info, err := os.Stat(path)
 	return err == nil && !info.IsDir()
 }
-
-// IsNotExist reports whether err says a folder or file is missing.
-func IsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

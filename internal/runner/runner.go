@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/stackctl/stackctl/internal/graph"
@@ -260,22 +259,4 @@ func AnyFailed(results []Result) bool {
 		}
 	}
 	return false
-}
-
-// Summary returns "3 succeeded, 1 failed, 2 skipped" style counts.
-func Summary(results []Result) string {
-	counts := map[Status]int{}
-	for _, r := range results {
-		counts[r.Status]++
-	}
-	var parts []string
-	for _, s := range []Status{Succeeded, Failed, Skipped, Interrupted} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
-	}
-	if len(parts) == 0 {
-		return "nothing to do"
-	}
-	return strings.Join(parts, ", ")
 }

@@ -267,9 +267,6 @@ func backendJSON(b config.Backend, dir string) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
-// Declares reports whether the module declares a variable.
-func (w *Workdir) Declares(name string) bool { return w.module.Variables[name] }
-
 // WriteInputs writes the tfvars file (mode 0600: inputs may be secret)
 // with the inputs the module declares, and returns the names left out.
 func (w *Workdir) WriteInputs(inputs map[string]cty.Value) (ignored []string, err error) {
