@@ -3,16 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"strings"
 
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/ops"
-	"github.com/stackctl/stackctl/internal/redact"
-	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/report"
 )
 
 func (a *app) outputCommand() *ucli.Command {
@@ -39,7 +35,7 @@ Examples:
 			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener(s.stack.Env.Name)}
 			units := s.ordered()
 			show := c.Bool("show-sensitive")
-			docs := map[string]map[string]outputJSON{}
+			docs := map[string]map[string]report.OutputJSON{}
 			for _, p := range units {
 				st, b, err := engine.ReadState(c.Context, s.stack.Unit(p), true)
 				if err != nil {
@@ -48,7 +44,7 @@ Examples:
 				if st == nil {
 					fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s)\n", p, b.Describe())
 				}
-				docs[p] = outputsOf(st, show)
+				docs[p] = report.OutputsJSON(st, show)
 			}
 			if c.Bool("json") {
 				var doc any = docs
@@ -70,48 +66,10 @@ Examples:
 					fmt.Fprintf(a.streams.Out, "# %s\n", p)
 				}
 				st, _, _ := engine.ReadState(c.Context, s.stack.Unit(p), true)
-				writeOutputsText(a.streams.Out, st, show)
+				report.WriteOutputsText(a.streams.Out, st, show)
 			}
 			return nil
 		},
 	}
 }
 
-// outputJSON is one output as `terraform output -json` prints it (keys in
-// this order, which encoding/json keeps).
-type outputJSON struct {
-	Sensitive bool            `json:"sensitive"`
-	Type      json.RawMessage `json:"type"`
-	Value     json.RawMessage `json:"value"`
-}
-
-func outputsOf(st *state.State, show bool) map[string]outputJSON {
-	out := map[string]outputJSON{}
-	if st == nil {
-		return out
-	}
-	for name, o := range st.Outputs {
-		v := o.ValueJSON
-		if o.Sensitive && !show {
-			v, _ = json.Marshal(redact.Mask)
-		}
-		out[name] = outputJSON{Sensitive: o.Sensitive, Type: o.TypeJSON, Value: v}
-	}
-	return out
-}
-
-func writeOutputsText(w io.Writer, st *state.State, show bool) {
-	if st == nil || len(st.Outputs) == 0 {
-		fmt.Fprintln(w, "(no outputs)")
-		return
-	}
-	for _, name := range st.OutputNames() {
-		o := st.Outputs[name]
-		if o.Sensitive && !show {
-			fmt.Fprintf(w, "%s = <sensitive>\n", name)
-			continue
-		}
-		val := strings.TrimSpace(string(hclwrite.TokensForValue(o.Value).Bytes()))
-		fmt.Fprintf(w, "%s = %s\n", name, val)
-	}
-}
