@@ -10,43 +10,31 @@ resource "aws_sns_topic_subscription" "alarm_email" {
   endpoint  = each.value
 }
 
-resource "aws_cloudwatch_metric_alarm" "cpu" {
-  for_each = local.apps
-
-  alarm_name          = "${local.name}-${each.key}-cpu-high"
-  alarm_description   = "Average CPU of the ${each.key} service above ${var.cpu_alarm_threshold}% for 10 minutes"
-  namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.cpu_alarm_threshold
-  treat_missing_data  = "notBreaching"
-  dimensions = {
-    ClusterName = aws_ecs_cluster.this.name
-    ServiceName = aws_ecs_service.app[each.key].name
-  }
-  alarm_actions = [aws_sns_topic.alarms.arn]
-  ok_actions    = [aws_sns_topic.alarms.arn]
+# CPU and memory alarms differ only in the metric and threshold: one
+# resource per service and metric.
+locals {
+  utilization_alarms = merge([for app in keys(local.apps) : {
+    "${app}-cpu"    = { app = app, metric = "CPUUtilization", what = "CPU", threshold = var.cpu_alarm_threshold }
+    "${app}-memory" = { app = app, metric = "MemoryUtilization", what = "memory", threshold = var.memory_alarm_threshold }
+  }]...)
 }
 
-resource "aws_cloudwatch_metric_alarm" "memory" {
-  for_each = local.apps
+resource "aws_cloudwatch_metric_alarm" "utilization" {
+  for_each = local.utilization_alarms
 
-  alarm_name          = "${local.name}-${each.key}-memory-high"
-  alarm_description   = "Average memory of the ${each.key} service above ${var.memory_alarm_threshold}% for 10 minutes"
+  alarm_name          = "${local.name}-${each.key}-high"
+  alarm_description   = "Average ${each.value.what} of the ${each.value.app} service above ${each.value.threshold}% for 10 minutes"
   namespace           = "AWS/ECS"
-  metric_name         = "MemoryUtilization"
+  metric_name         = each.value.metric
   statistic           = "Average"
   period              = 300
   evaluation_periods  = 2
   comparison_operator = "GreaterThanThreshold"
-  threshold           = var.memory_alarm_threshold
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   dimensions = {
     ClusterName = aws_ecs_cluster.this.name
-    ServiceName = aws_ecs_service.app[each.key].name
+    ServiceName = aws_ecs_service.app[each.value.app].name
   }
   alarm_actions = [aws_sns_topic.alarms.arn]
   ok_actions    = [aws_sns_topic.alarms.arn]
