@@ -32,4 +32,12 @@ inputs = {
   # Pointing AWS_ENDPOINT_URL at an emulator (make demo, the tests) turns on
   # the provider settings an emulator needs; on AWS it is unset.
   aws_emulator = get_env("AWS_ENDPOINT_URL", "") != ""
+
+  # One layout for every environment; env.hcl gives the zone, the
+  # application hostname and the VPC's CIDR block.
+  dns_zone_name        = env.zone
+  app_domain           = env.domain
+  vpc_cidr             = env.cidr
+  public_subnet_cidrs  = [cidrsubnet(env.cidr, 8, 0), cidrsubnet(env.cidr, 8, 1)]
+  private_subnet_cidrs = [cidrsubnet(env.cidr, 8, 10), cidrsubnet(env.cidr, 8, 11)]
 }

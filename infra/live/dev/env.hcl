@@ -2,21 +2,17 @@
 # everything force-destroyable.
 locals {
   zone = "dev.bookmarks.example.com"
-  cidr = "10.10.0.0/16"
 }
 
 vars = {
   region = "eu-west-1"
   zone   = local.zone
   domain = "app.${local.zone}"
+  cidr   = "10.10.0.0/16"
 }
 
 inputs = {
   # network
-  dns_zone_name          = local.zone
-  vpc_cidr               = local.cidr
-  public_subnet_cidrs    = [cidrsubnet(local.cidr, 8, 0), cidrsubnet(local.cidr, 8, 1)]
-  private_subnet_cidrs   = [cidrsubnet(local.cidr, 8, 10), cidrsubnet(local.cidr, 8, 11)]
   nat_gateway_count      = 1
   dns_zone_force_destroy = true
 
@@ -28,7 +24,6 @@ inputs = {
   final_snapshot      = false
 
   # service
-  app_domain              = "app.${local.zone}"
   partner_api_domain      = ""
   web_min_tasks           = 1
   web_max_tasks           = 2

@@ -2,22 +2,18 @@
 # database instances, and a second public hostname for the partner API.
 locals {
   zone = "bookmarks.example.com"
-  cidr = "10.30.0.0/16"
 }
 
 vars = {
   region = "eu-west-1"
   zone   = local.zone
   domain = "app.${local.zone}"
+  cidr   = "10.30.0.0/16"
 }
 
 inputs = {
   # network
-  dns_zone_name        = local.zone
-  vpc_cidr             = local.cidr
-  public_subnet_cidrs  = [cidrsubnet(local.cidr, 8, 0), cidrsubnet(local.cidr, 8, 1)]
-  private_subnet_cidrs = [cidrsubnet(local.cidr, 8, 10), cidrsubnet(local.cidr, 8, 11)]
-  nat_gateway_count    = 2
+  nat_gateway_count = 2
 
   # database
   instance_count      = 2
@@ -27,7 +23,6 @@ inputs = {
   final_snapshot      = true
 
   # service
-  app_domain               = "app.${local.zone}"
   partner_api_domain       = "partner-api.${local.zone}"
   web_cpu                  = 512
   web_memory               = 1024
