@@ -152,7 +152,11 @@ resource "aws_ecs_service" "app" {
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
   health_check_grace_period_seconds  = 60
-  wait_for_steady_state              = false # never wait: the emulator never starts tasks
+
+  # Not an emulator switch: on AWS too the first apply creates empty ECR
+  # repositories, so no task could start before the first image push; the
+  # circuit breaker watches deployments instead. (moto never starts tasks.)
+  wait_for_steady_state = false
 
   deployment_circuit_breaker {
     enable   = true
