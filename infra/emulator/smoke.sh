@@ -105,8 +105,9 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE 
 start_emulator() {
   "$PYTHON" "$HERE/moto_launcher.py" -H 127.0.0.1 -p "$PORT" >"$WORK/logs/moto.log" 2>&1 &
   MOTO_PID=$!
-  for _ in $(seq 1 100); do
-    if curl -sf -o /dev/null "$AWS_ENDPOINT_URL/moto-api/"; then
+  # Up to 60 s, as the tests and make demo wait: importing moto is slow on a busy machine.
+  for _ in $(seq 1 600); do
+    if curl -sf -m 2 -o /dev/null "$AWS_ENDPOINT_URL/moto-api/"; then
       return 0
     fi
     kill -0 "$MOTO_PID" 2>/dev/null || { cat "$WORK/logs/moto.log"; return 1; }
