@@ -230,7 +230,7 @@ ec2_sg_models.SecurityGroupRule.description = property(_sg_rule_description)
 
 
 # ---------------------------------------------------------------------------
-# Gap: S3 bucket policies are evaluated without their conditions. stackctl
+# Gap 6: S3 bucket policies are evaluated without their conditions. stackctl
 # bootstrap hardens the state bucket with a Deny on every request made
 # without TLS (Condition Bool aws:SecureTransport = false); moto ignores the
 # condition and so denies every object request (HTTP 403 on the state
