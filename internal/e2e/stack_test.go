@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,7 +60,12 @@ func repoTree(t *testing.T) *tree {
 	copyPath("stackctl.hcl")
 	copyPath("infra/modules")
 	copyPath("infra/live")
-	return &tree{t: t, dir: dst, env: baseEnv(), timeout: 20 * time.Minute}
+	env := baseEnv()
+	// stackctl.hcl reads the mirror with get_env; baseEnv drops STACKCTL_*.
+	if mirror := os.Getenv("STACKCTL_PROVIDER_MIRROR"); mirror != "" {
+		env = append(env, "STACKCTL_PROVIDER_MIRROR="+mirror)
+	}
+	return &tree{t: t, dir: dst, env: env, timeout: 20 * time.Minute}
 }
 
 type stackSummary struct {
@@ -84,13 +90,22 @@ func summaryOf(t *testing.T, r result) stackSummary {
 	return s
 }
 
+// logTimes prints the figures of docs/performance.md's stack table: the
+// total and per-unit times, and what each unit's plan adds, changes and
+// destroys.
 func logTimes(t *testing.T, what string, s stackSummary) {
 	t.Helper()
 	var parts []string
+	add, destroy := 0, 0
 	for _, u := range s.Units {
-		parts = append(parts, u.Unit+" "+(time.Duration(u.DurationMS)*time.Millisecond).Round(100*time.Millisecond).String())
+		part := u.Unit + " " + (time.Duration(u.DurationMS) * time.Millisecond).Round(100*time.Millisecond).String()
+		if c := u.Changes; c != nil {
+			part += fmt.Sprintf(" +%d ~%d -%d", c.Add, c.Change, c.Destroy)
+			add, destroy = add+c.Add, destroy+c.Destroy
+		}
+		parts = append(parts, part)
 	}
-	t.Logf("%s: %s (%s)", what, (time.Duration(s.DurationMS) * time.Millisecond).Round(100*time.Millisecond), strings.Join(parts, ", "))
+	t.Logf("%s: %s, +%d -%d resources (%s)", what, (time.Duration(s.DurationMS) * time.Millisecond).Round(100*time.Millisecond), add, destroy, strings.Join(parts, ", "))
 }
 
 // The production stack end to end: dev applied (all four units) on a
@@ -120,20 +135,28 @@ func TestProductionStack(t *testing.T) {
 	ec2c := ec2.NewFromConfig(cfg)
 	devTag := []ec2types.Filter{{Name: aws.String("tag:Environment"), Values: []string{"dev"}}, {Name: aws.String("tag:ManagedBy"), Values: []string{"stackctl"}}}
 	vpcs, err := ec2c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: devTag})
-	if err != nil || len(vpcs.Vpcs) != 1 {
-		t.Fatalf("dev VPCs: %v %v", vpcs, err)
+	if err != nil {
+		t.Fatalf("dev VPCs: %v", err)
+	}
+	if n := len(vpcs.Vpcs); n != 1 {
+		t.Fatalf("dev VPCs: %d, want 1", n)
 	}
 	vpcID := aws.ToString(vpcs.Vpcs[0].VpcId)
 	subnets, err := ec2c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
-	if err != nil || len(subnets.Subnets) != 4 {
-		t.Errorf("subnets of %s: %d %v", vpcID, len(subnets.Subnets), err)
+	if err != nil {
+		t.Errorf("subnets of %s: %v", vpcID, err)
+	} else if n := len(subnets.Subnets); n != 4 {
+		t.Errorf("subnets of %s: %d, want 4", vpcID, n)
 	}
 
 	// Database: an Aurora PostgreSQL Serverless v2 cluster with one instance.
 	rdsc := rds.NewFromConfig(cfg)
 	clusters, err := rdsc.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{})
-	if err != nil || len(clusters.DBClusters) != 1 {
+	if err != nil {
 		t.Fatalf("DB clusters: %v", err)
+	}
+	if n := len(clusters.DBClusters); n != 1 {
+		t.Fatalf("DB clusters: %d, want 1", n)
 	}
 	cl := clusters.DBClusters[0]
 	if aws.ToString(cl.Engine) != "aurora-postgresql" || !strings.HasPrefix(aws.ToString(cl.EngineVersion), "17.") || cl.ServerlessV2ScalingConfiguration == nil || aws.ToFloat64(cl.ServerlessV2ScalingConfiguration.MaxCapacity) != 2 {
@@ -147,8 +170,11 @@ func TestProductionStack(t *testing.T) {
 	// HTTPS listener's rules (host-based, and /api/* to api).
 	ecsc := ecs.NewFromConfig(cfg)
 	svcs, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("bookmark-manager-dev"), Services: []string{"web", "api"}})
-	if err != nil || len(svcs.Services) != 2 {
+	if err != nil {
 		t.Fatalf("ECS services: %v", err)
+	}
+	if n := len(svcs.Services); n != 2 {
+		t.Fatalf("ECS services: %d, want web and api (failures: %+v)", n, svcs.Failures)
 	}
 	for _, s := range svcs.Services {
 		if s.LaunchType != "FARGATE" || s.NetworkConfiguration == nil || aws.ToString(s.Status) != "ACTIVE" {
@@ -164,8 +190,11 @@ func TestProductionStack(t *testing.T) {
 	}
 	elbc := elb.NewFromConfig(cfg)
 	lbs, err := elbc.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
-	if err != nil || len(lbs.LoadBalancers) != 1 {
+	if err != nil {
 		t.Fatalf("load balancers: %v", err)
+	}
+	if n := len(lbs.LoadBalancers); n != 1 {
+		t.Fatalf("load balancers: %d, want 1", n)
 	}
 	listeners, err := elbc.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
 	if err != nil {
@@ -198,8 +227,11 @@ func TestProductionStack(t *testing.T) {
 	// Edge: the CloudFront distribution with its WAF web ACL.
 	cfc := cloudfront.NewFromConfig(cfg)
 	dists, err := cfc.ListDistributions(ctx, &cloudfront.ListDistributionsInput{})
-	if err != nil || dists.DistributionList == nil || len(dists.DistributionList.Items) != 1 {
+	if err != nil {
 		t.Fatalf("distributions: %v", err)
+	}
+	if dists.DistributionList == nil || len(dists.DistributionList.Items) != 1 {
+		t.Fatalf("distributions: %+v, want 1", dists.DistributionList)
 	}
 	got, err := cfc.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: dists.DistributionList.Items[0].Id})
 	if err != nil {
@@ -213,8 +245,11 @@ func TestProductionStack(t *testing.T) {
 	wafCfg.Region = "us-east-1"
 	wafc := wafv2.NewFromConfig(wafCfg)
 	acls, err := wafc.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeCloudfront})
-	if err != nil || len(acls.WebACLs) != 1 {
+	if err != nil {
 		t.Fatalf("web ACLs: %v", err)
+	}
+	if n := len(acls.WebACLs); n != 1 {
+		t.Fatalf("web ACLs: %d, want 1", n)
 	}
 	acl, err := wafc.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: acls.WebACLs[0].Id, Name: acls.WebACLs[0].Name, Scope: waftypes.ScopeCloudfront})
 	if err != nil {
@@ -235,15 +270,25 @@ func TestProductionStack(t *testing.T) {
 
 	destroy := summaryOf(t, tr.must(0, "destroy", "dev", "--auto-approve", "--json"))
 	logTimes(t, "destroy dev", destroy)
-	if vpcs, _ := ec2c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: devTag}); len(vpcs.Vpcs) != 0 {
-		t.Errorf("VPCs left: %d", len(vpcs.Vpcs))
+	// A listing that fails proves nothing is left, so it fails the test.
+	left := func(what string, err error, n func() int) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("listing %s after destroy: %v", what, err)
+		} else if got := n(); got != 0 {
+			t.Errorf("%s left after destroy: %d", what, got)
+		}
 	}
-	if c, _ := rdsc.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{}); len(c.DBClusters) != 0 {
-		t.Errorf("DB clusters left: %d", len(c.DBClusters))
-	}
-	if c, _ := ecsc.ListClusters(ctx, &ecs.ListClustersInput{}); len(c.ClusterArns) != 0 {
+	vpcsAfter, err := ec2c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: devTag})
+	left("VPCs", err, func() int { return len(vpcsAfter.Vpcs) })
+	clustersAfter, err := rdsc.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{})
+	left("DB clusters", err, func() int { return len(clustersAfter.DBClusters) })
+	ecsAfter, err := ecsc.ListClusters(ctx, &ecs.ListClustersInput{})
+	if err != nil {
+		t.Errorf("listing ECS clusters after destroy: %v", err)
+	} else if len(ecsAfter.ClusterArns) != 0 {
 		// A deleted cluster stays listed as INACTIVE for a while.
-		d, err := ecsc.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: c.ClusterArns})
+		d, err := ecsc.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: ecsAfter.ClusterArns})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,15 +298,17 @@ func TestProductionStack(t *testing.T) {
 			}
 		}
 	}
-	if l, _ := elbc.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{}); len(l.LoadBalancers) != 0 {
-		t.Errorf("load balancers left: %d", len(l.LoadBalancers))
-	}
-	if d, _ := cfc.ListDistributions(ctx, &cloudfront.ListDistributionsInput{}); d != nil && d.DistributionList != nil && len(d.DistributionList.Items) != 0 {
-		t.Errorf("distributions left: %d", len(d.DistributionList.Items))
-	}
-	if a, _ := wafc.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeCloudfront}); len(a.WebACLs) != 0 {
-		t.Errorf("web ACLs left: %d", len(a.WebACLs))
-	}
+	lbsAfter, err := elbc.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+	left("load balancers", err, func() int { return len(lbsAfter.LoadBalancers) })
+	distsAfter, err := cfc.ListDistributions(ctx, &cloudfront.ListDistributionsInput{})
+	left("distributions", err, func() int {
+		if distsAfter.DistributionList == nil {
+			return 0
+		}
+		return len(distsAfter.DistributionList.Items)
+	})
+	aclsAfter, err := wafc.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeCloudfront})
+	left("web ACLs", err, func() int { return len(aclsAfter.WebACLs) })
 
 	// staging and prod: valid, and plannable before anything exists (mock
 	// outputs stand in for the dependencies).
@@ -270,6 +317,9 @@ func TestProductionStack(t *testing.T) {
 		tr.must(0, "bootstrap", env)
 		p := summaryOf(t, tr.must(0, "plan", env, "--json"))
 		logTimes(t, "plan "+env+" with mocks", p)
+		if len(p.Units) != 4 {
+			t.Errorf("plan %s: %d units, want 4", env, len(p.Units))
+		}
 		for _, u := range p.Units {
 			if u.Changes == nil || u.Changes.Add == 0 {
 				t.Errorf("%s/%s: a plan from nothing should create resources: %+v", env, u.Unit, u.Changes)
