@@ -29,7 +29,7 @@ func TestListAndGraph(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &g); err != nil {
 		t.Fatalf("graph json: %v\n%s", err, r.stdout)
 	}
-	if len(g.Units) != 4 || g.Units[3].Path != "service" || g.Units[3].Dependencies[0] != "database" {
+	if len(g.Units) != 4 || g.Units[3].Path != "service" || !slices.Equal(g.Units[3].Dependencies, []string{"database"}) {
 		t.Fatalf("graph json: %+v", g)
 	}
 	r = tr.must(0, "graph", "dev")
@@ -125,6 +125,9 @@ inputs = { name = "network", sleep = 0, upstream = "edited" }
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
 		t.Fatalf("plan --json: %v\n%s", err, r.stdout)
+	}
+	if len(sum.Units) != 4 {
+		t.Fatalf("plan summary has %d units, want 4: %s", len(sum.Units), r.stdout)
 	}
 	// terraform_data updates its input in place.
 	if n := sum.Units[0]; !sum.Changes || n.Unit != "network" || n.Changes == nil || *n.Changes != (struct{ Add, Change, Destroy int }{0, 1, 0}) {

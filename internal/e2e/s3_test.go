@@ -123,7 +123,7 @@ func TestS3BootstrapIsHardenedAndIdempotent(t *testing.T) {
 		t.Errorf("versioning: %v %v", v, err)
 	}
 	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
-	if err != nil || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
+	if err != nil || enc.ServerSideEncryptionConfiguration == nil || len(enc.ServerSideEncryptionConfiguration.Rules) == 0 || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
 		t.Errorf("encryption: %v", err)
 	}
 	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
@@ -148,6 +148,9 @@ func TestS3BootstrapIsHardenedAndIdempotent(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
+	if len(doc.Reports) != 1 || len(doc.Reports[0].Checks) == 0 {
+		t.Fatalf("second bootstrap: want one report with its checks:\n%s", r.stdout)
+	}
 	for _, ch := range doc.Reports[0].Checks {
 		if ch.Status != "ok" {
 			t.Errorf("second bootstrap: %s is %s", ch.Setting, ch.Status)
@@ -166,13 +169,15 @@ func TestS3AuditChangesNothingUntilFix(t *testing.T) {
 	r := tr.must(2, "bootstrap", "dev")
 	contains(t, "audit", r.stdout, "missing", "versioning", "encryption", "block_public_acls", "restrict_public_buckets")
 	contains(t, "audit", r.stderr, "nothing was changed", "stackctl bootstrap dev --fix")
-	if v, _ := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); v.Status == s3types.BucketVersioningStatusEnabled {
+	if v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatalf("versioning after the audit: %v", err)
+	} else if v.Status == s3types.BucketVersioningStatusEnabled {
 		t.Error("the audit enabled versioning")
 	}
 	r = tr.must(0, "bootstrap", "dev", "--fix")
 	contains(t, "fix", r.stdout, "fixed")
-	if v, _ := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); v.Status != s3types.BucketVersioningStatusEnabled {
-		t.Error("--fix did not enable versioning")
+	if v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); err != nil || v.Status != s3types.BucketVersioningStatusEnabled {
+		t.Errorf("--fix did not enable versioning (%v)", err)
 	}
 	tr.must(0, "bootstrap", "dev")
 }
@@ -211,11 +216,14 @@ func TestS3StateApplyOutputsNoOp(t *testing.T) {
 
 // Two applies of one unit at once: the second waits for the lock, gives
 // up after --lock-timeout naming who holds it, and the state is intact.
+// The first holds the lock for 15 s: the second must start, plan and time
+// out within that, also on a loaded 2-core machine running the other
+// tests with -race.
 func TestS3ConcurrentAppliesLock(t *testing.T) {
 	t.Parallel()
 	tr, srv, bucket := s3Tree(t, map[string]string{
 		"live/dev/slow/unit.hcl": `source = "../../../modules/step"
-inputs = { name = "slow", sleep = 8 }
+inputs = { name = "slow", sleep = 15 }
 `,
 	})
 	tr.must(0, "bootstrap", "dev")
