@@ -86,6 +86,11 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 // dir.
 func terraformUnder(t *testing.T, dir string) []string {
 	t.Helper()
+	// /proc holds resolved paths; a TMPDIR behind a symlink would
+	// otherwise match nothing, and the checks built on this would pass.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		t.Fatalf("reading /proc: %v", err)
@@ -93,7 +98,7 @@ func terraformUnder(t *testing.T, dir string) []string {
 	var pids []string
 	for _, e := range entries {
 		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
-		if err != nil || !strings.HasPrefix(cwd, dir) {
+		if err != nil || (cwd != dir && !strings.HasPrefix(cwd, dir+string(filepath.Separator))) {
 			continue
 		}
 		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
