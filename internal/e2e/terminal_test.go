@@ -2,31 +2,47 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 )
 
-// On a terminal, plan shows a live status view and then the plans of the
-// units with changes. script(1) (util-linux) gives stackctl a real
-// pseudo-terminal.
-func TestLiveViewOnATerminal(t *testing.T) {
-	t.Parallel()
+// onTerminal runs `stackctl ARGS` on a real pseudo-terminal, which script(1)
+// (util-linux) provides, with stdin typed into it; it returns what the
+// terminal showed and stackctl's exit code (script -e passes it on).
+func onTerminal(t *testing.T, tr *tree, stdin string, args string) (string, int) {
+	t.Helper()
 	if _, err := exec.LookPath("script"); err != nil {
 		t.Fatal("this test needs script(1) from util-linux (Debian: bsdutils) to run stackctl on a pseudo-terminal")
 	}
-	tr := newTree(t, chain())
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "script", "-qec", binary+" plan dev --no-color", "/dev/null")
+	cmd := exec.CommandContext(ctx, "script", "-qec", binary+" "+args, "/dev/null")
 	cmd.Dir = tr.dir
 	cmd.Env = append(tr.env, "TERM=xterm", "COLUMNS=120", "LINES=40")
+	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("plan on a terminal: %v\n%s", err, out)
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return string(out), ee.ExitCode()
+	case err != nil:
+		t.Fatalf("running stackctl %s under script: %v\n%s", args, err, out)
 	}
-	text := string(out)
+	return string(out), 0
+}
+
+// On a terminal, plan shows a live status view and then the plans of the
+// units with changes.
+func TestLiveViewOnATerminal(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	text, code := onTerminal(t, tr, "", "plan dev --no-color")
+	if code != 0 {
+		t.Fatalf("plan on a terminal: exit %d\n%s", code, text)
+	}
 	contains(t, "terminal output", text,
 		"stackctl plan dev", // the live view's header
 		"\x1b[",             // redrawn in place
@@ -41,15 +57,12 @@ func TestLiveViewOnATerminal(t *testing.T) {
 func TestApplyAsksOnATerminal(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, chain())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "script", "-qec", binary+" apply dev --no-color", "/dev/null")
-	cmd.Dir = tr.dir
-	cmd.Env = append(tr.env, "TERM=xterm")
-	cmd.Stdin = strings.NewReader("no\n")
-	out, _ := cmd.CombinedOutput()
-	contains(t, "terminal", string(out), "Do you want to apply 4 unit(s) of dev?", "apply cancelled")
-	if strings.Contains(string(out), "▶") || strings.Contains(string(out), "succeeded") {
+	out, code := onTerminal(t, tr, "no\n", "apply dev --no-color")
+	contains(t, "terminal", out, "Do you want to apply 4 unit(s) of dev?", "apply cancelled")
+	if strings.Contains(out, "▶") || strings.Contains(out, "succeeded") {
 		t.Errorf("apply ran without a yes:\n%s", out)
+	}
+	if code != 1 {
+		t.Errorf("a cancelled apply exits %d, want 1", code)
 	}
 }
