@@ -73,17 +73,34 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
-// StartMain starts an emulator shared by a package's tests, for TestMain:
-//
-//	srv, stop, err := moto.StartMain()
-//	if err != nil { fmt.Fprintln(os.Stderr, err); os.Exit(1) }
-//	code := m.Run(); stop(); os.Exit(code)
+// StartMain starts an emulator shared by a package's tests, for a TestMain
+// that needs more than Main, or one that starts it lazily; the caller
+// calls stop after m.Run.
 func StartMain() (*Server, func(), error) {
 	s, err := start()
 	if err != nil {
 		return nil, func() {}, fmt.Errorf("starting the AWS emulator: %w", err)
 	}
 	return s, s.Stop, nil
+}
+
+// Main is a package's TestMain when every test shares one emulator: it
+// starts it, stores it in *srv, runs the tests, stops it and exits. It
+// exits 1 with what to install when the emulator cannot be started.
+//
+//	var srv *moto.Server
+//
+//	func TestMain(m *testing.M) { moto.Main(m, &srv) }
+func Main(m *testing.M, srv **Server) {
+	s, stop, err := StartMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*srv = s
+	code := m.Run()
+	stop()
+	os.Exit(code)
 }
 
 // Env returns the environment that points AWS SDKs, the AWS CLI and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 func TestServerLifecycle(t *testing.T) {
@@ -76,7 +77,7 @@ func TestStartMainIndependentServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s3.NewFromConfig(b.AWSConfig(t)).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("only-in-a")})
-	var nf interface{ ErrorCode() string }
+	var nf *s3types.NotFound
 	if err == nil || !errors.As(err, &nf) {
 		t.Fatalf("HeadBucket on the other server: %v, want not found", err)
 	}
