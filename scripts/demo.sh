@@ -68,6 +68,14 @@ stop_emulator() {
 case "${1:-up}" in
 up)
   need terraform "install terraform 1.11 (https://developer.hashicorp.com/terraform/install)"
+  [ -x "$stackctl" ] || { echo "demo: $stackctl is missing: make build" >&2; exit 1; }
+  # stackctl.hcl installs hashicorp/aws from this mirror only; without it
+  # the apply would fail minutes in, after the emulator and bootstrap.
+  mirror=${STACKCTL_PROVIDER_MIRROR:-/opt/tf-plugins}
+  [ -d "$mirror/registry.terraform.io/hashicorp/aws" ] || {
+    echo "demo: no hashicorp/aws in the provider mirror $mirror: fill it on a machine with internet access (terraform -chdir=infra/modules/network providers mirror $mirror) or set STACKCTL_PROVIDER_MIRROR" >&2
+    exit 1
+  }
   start_emulator
   use_emulator
   echo
