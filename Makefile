@@ -13,7 +13,8 @@ build:
 test: lint
 	$(GO) test -race -timeout 60m ./...
 
-# Pure logic only: seconds, no terraform, no emulator.
+# Seconds, no terraform. The bootstrap and S3 state packages still start the
+# emulator (moto) for their tests; the end-to-end tests do not run.
 test-short:
 	$(GO) test -short ./...
 
