@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/zclconf/go-cty/cty"
@@ -51,10 +53,12 @@ type Writer struct {
 func NewWriter(w io.Writer, secrets []string) *Writer {
 	uniq := map[string]bool{}
 	var list []string
-	for _, s := range secrets {
-		if len(s) >= minSecretLen && !uniq[s] {
-			uniq[s] = true
-			list = append(list, s)
+	for _, secret := range secrets {
+		for _, s := range forms(secret) {
+			if len(s) >= minSecretLen && !uniq[s] {
+				uniq[s] = true
+				list = append(list, s)
+			}
 		}
 	}
 	// Longest first, so a secret containing another is replaced whole.
@@ -64,6 +68,22 @@ func NewWriter(w io.Writer, secrets []string) *Writer {
 		rw.secrets = append(rw.secrets, []byte(s))
 	}
 	return rw
+}
+
+// forms are the ways terraform prints a string: as is; inside quotes, with
+// '"', '\' and control characters escaped as strconv.Quote does; and, for
+// a multi-line string, as a heredoc, one indented line at a time.
+func forms(s string) []string {
+	out := []string{s}
+	if q := strconv.Quote(s); q[1:len(q)-1] != s {
+		out = append(out, q[1:len(q)-1])
+	}
+	if strings.Contains(s, "\n") {
+		for _, line := range strings.Split(s, "\n") {
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return out
 }
 
 // Write implements io.Writer.
@@ -97,12 +117,15 @@ func (r *Writer) Flush() error {
 	return err
 }
 
+// scrub may return b itself: terraform's output passes through here, and
+// most of it holds no secret.
 func (r *Writer) scrub(b []byte) []byte {
-	out := append([]byte(nil), b...)
 	for _, s := range r.secrets {
-		out = bytes.ReplaceAll(out, s, []byte(Mask))
+		if bytes.Contains(b, s) {
+			b = bytes.ReplaceAll(b, s, []byte(Mask))
+		}
 	}
-	return out
+	return b
 }
 
 // String masks secrets in a string.

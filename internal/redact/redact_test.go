@@ -39,3 +39,32 @@ func TestSecretsOfNestedValues(t *testing.T) {
 		t.Fatalf("secrets %v", got)
 	}
 }
+
+// Terraform escapes a string in quotes and prints a multi-line one as a
+// heredoc (both as terraform 1.11's plan shows a variable that is not
+// declared sensitive): neither form may slip through.
+func TestWriterMasksTheFormsTerraformPrints(t *testing.T) {
+	quoted := "pa\"ss\\word\twith\x01"
+	key := "-----BEGIN KEY-----\nMIIEowIBAAKCAQEAsecretline\n-----END KEY-----"
+	var b strings.Builder
+	w := NewWriter(&b, []string{quoted, key})
+	plan := `      + input  = "pa\"ss\\word\twith\x01"
+      + key    = <<-EOT
+            -----BEGIN KEY-----
+            MIIEowIBAAKCAQEAsecretline
+            -----END KEY-----
+        EOT
+`
+	if _, err := w.Write([]byte(plan)); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, leak := range []string{`ss\\word`, "MIIEowIBAAKCAQEAsecretline", "BEGIN KEY"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%q leaked:\n%s", leak, got)
+		}
+	}
+	if strings.Count(got, Mask) != 4 {
+		t.Errorf("want 4 masks:\n%s", got)
+	}
+}
