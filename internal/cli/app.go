@@ -91,6 +91,8 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 		Writer:                 a.streams.Out,
 		ErrWriter:              a.streams.ErrOut,
 		ExitErrHandler:         func(*ucli.Context, error) {},
+		OnUsageError:           usageError,
+		Action:                 unknownCommand,
 		Commands: []*ucli.Command{
 			a.listCommand(),
 			a.graphCommand(),
@@ -107,7 +109,34 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.completeCommand(),
 		},
 	}
+	for _, cmd := range ua.Commands {
+		cmd.OnUsageError = usageError
+	}
 	return ua
+}
+
+// usageError replaces urfave/cli's reaction to a bad flag (the whole help
+// on stdout, then the error) with one line on stderr that says where the
+// help is.
+func usageError(c *ucli.Context, err error, isSubcommand bool) error {
+	help := "stackctl --help"
+	if isSubcommand {
+		help = "stackctl " + c.Command.Name + " --help"
+	}
+	return &exitError{code: 1, err: fmt.Errorf("%v; see %s", err, help)}
+}
+
+// unknownCommand runs when no command matched the first argument.
+func unknownCommand(c *ucli.Context) error {
+	switch {
+	case !c.Args().Present():
+		return ucli.ShowAppHelp(c)
+	case c.Args().First() == "help" && c.Args().Len() > 1:
+		return ucli.ShowCommandHelp(c, c.Args().Get(1))
+	case c.Args().First() == "help":
+		return ucli.ShowAppHelp(c)
+	}
+	return &exitError{code: 1, err: fmt.Errorf("unknown command %q; stackctl --help lists the commands", c.Args().First())}
 }
 
 // reorderArgs lets flags follow the environment name, as in
