@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/bootstrap"
+	"github.com/stackctl/stackctl/internal/report"
 )
 
 func (a *app) bootstrapCommand() *ucli.Command {
@@ -58,9 +58,7 @@ Examples:
 				missing += len(r.Missing())
 			}
 			if c.Bool("json") {
-				enc := json.NewEncoder(a.streams.Out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{"environment": s.stack.Env.Name, "reports": reports}); err != nil {
+				if err := report.WriteJSON(a.streams.Out, map[string]any{"environment": s.stack.Env.Name, "reports": reports}); err != nil {
 					return err
 				}
 			} else {

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/stackctl/stackctl/internal/awsconf"
-	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/report"
 )
 
 func (a *app) listCommand() *ucli.Command {
@@ -30,12 +27,10 @@ Examples:
 			}
 			units := s.ordered()
 			if c.Bool("json") {
-				enc := json.NewEncoder(a.streams.Out)
-				enc.SetIndent("", "  ")
 				if units == nil {
 					units = []string{}
 				}
-				return enc.Encode(units)
+				return report.WriteJSON(a.streams.Out, units)
 			}
 			for _, u := range units {
 				fmt.Fprintln(a.streams.Out, u)
@@ -43,8 +38,4 @@ Examples:
 			return nil
 		},
 	}
-}
-
-func (a *app) ssmGetter(ctx context.Context) config.SSMGetter {
-	return awsconf.NewSSM(ctx).Get
 }

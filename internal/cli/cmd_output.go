@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
@@ -9,6 +8,7 @@ import (
 	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
+	"github.com/stackctl/stackctl/internal/state"
 )
 
 func (a *app) outputCommand() *ucli.Command {
@@ -34,40 +34,22 @@ Examples:
 			}
 			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener(s.stack.Env.Name)}
 			units := s.ordered()
-			show := c.Bool("show-sensitive")
-			docs := map[string]map[string]report.OutputJSON{}
+			states := make(map[string]*state.State, len(units))
 			for _, p := range units {
 				st, b, err := engine.ReadState(c.Context, s.stack.Unit(p), true)
 				if err != nil {
 					return &exitError{code: 1, err: err}
 				}
 				if st == nil {
-					fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s)\n", p, b.Describe())
+					fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s): it has no outputs until it is applied (stackctl apply %s --unit %s)\n", p, b.Describe(), s.stack.Env.Name, p)
 				}
-				docs[p] = report.OutputsJSON(st, show)
+				states[p] = st
 			}
+			show := c.Bool("show-sensitive")
 			if c.Bool("json") {
-				var doc any = docs
-				if len(units) == 1 {
-					doc = docs[units[0]]
-				}
-				out, err := json.MarshalIndent(doc, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintln(a.streams.Out, string(out))
-				return err
+				return report.WriteOutputsJSON(a.streams.Out, units, states, show)
 			}
-			for i, p := range units {
-				if len(units) > 1 {
-					if i > 0 {
-						fmt.Fprintln(a.streams.Out)
-					}
-					fmt.Fprintf(a.streams.Out, "# %s\n", p)
-				}
-				st, _, _ := engine.ReadState(c.Context, s.stack.Unit(p), true)
-				report.WriteOutputsText(a.streams.Out, st, show)
-			}
+			report.WriteOutputsTextUnits(a.streams.Out, units, states, show)
 			return nil
 		},
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
@@ -53,9 +52,7 @@ Examples:
 			}
 			switch format {
 			case "json":
-				enc := json.NewEncoder(a.streams.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"environment": s.stack.Env.Name, "units": units})
+				return report.WriteRenderJSON(a.streams.Out, s.stack.Env.Name, units)
 			case "hcl":
 				report.WriteRenderHCL(a.streams.Out, units)
 			default:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,11 +48,15 @@ func (a *app) runCommand(name, usage string) *ucli.Command {
 	case ops.Apply, ops.Destroy:
 		flags = append(flags, &ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation", EnvVars: envVar("AUTO_APPROVE")})
 	}
+	order := "in dependency order"
+	if cmd == ops.Destroy {
+		order += " (reversed: dependents first)"
+	}
 	return &ucli.Command{
 		Name:      name,
 		Usage:     usage,
 		ArgsUsage: "ENV [-- terraform args]",
-		Description: `Runs terraform ` + name + ` in every selected unit, in dependency order` + map[bool]string{true: ` (reversed: dependents first)`, false: ``}[cmd == ops.Destroy] + `,
+		Description: `Runs terraform ` + name + ` in every selected unit, ` + order + `,
 in parallel where the graph allows. A unit's dependencies are read from state, never run,
 when they are not selected. When a unit fails, its dependents are skipped and the others go on.
 On a terminal a live status view is shown; otherwise terraform's output is streamed with a
@@ -75,8 +80,9 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	}
 	order := s.ordered()
 	if len(order) == 0 {
+		envDir := s.stack.Display(s.stack.Env.Dir)
 		return &exitError{code: 1, err: fmt.Errorf("environment %s has no units: %s holds no folder with a unit.hcl; add one (for example %s/network/unit.hcl with source = \"../../../modules/network\")",
-			s.stack.Env.Name, a.display(s.stack.Env.Dir), a.display(s.stack.Env.Dir))}
+			s.stack.Env.Name, envDir, envDir)}
 	}
 	if lt := c.String("lock-timeout"); lt != "" {
 		if _, err := time.ParseDuration(lt); err != nil {
@@ -84,7 +90,11 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 		}
 	}
 	if (cmd == ops.Apply || cmd == ops.Destroy) && !c.Bool("auto-approve") {
-		if err := a.confirm(cmd, s.stack.Env.Name, order); err != nil {
+		question := fmt.Sprintf("Do you want to apply %d unit(s) of %s?\n  %s", len(order), s.stack.Env.Name, strings.Join(order, ", "))
+		if cmd == ops.Destroy {
+			question = fmt.Sprintf("Do you really want to destroy every resource of %d unit(s) of %s?\n  %s\n  There is no undo.", len(order), s.stack.Env.Name, strings.Join(order, ", "))
+		}
+		if err := a.confirm(string(cmd), question); err != nil {
 			return err
 		}
 	}
@@ -116,7 +126,7 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	progress := report.NewProgress(report.ProgressOptions{
 		Command: string(cmd), Env: s.stack.Env.Name, LogDir: logDir,
 		Live: !jsonOut && !c.Bool("stream") && a.streams.OutIsTerminal(),
-		Term: term, Color: !jsonOut && a.streams.ColorOut(), Height: a.streams.Height(),
+		Term: term, Color: !jsonOut && a.streams.ColorOut(), Height: a.streams.Height(), Width: a.streams.Width(),
 	})
 	t0 := time.Now()
 	results := runner.Run(c.Context, runner.Options{
@@ -125,7 +135,7 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	}, engine.Job(cmd))
 	progress.Close()
 	if cmd == ops.Destroy {
-		reverse(order)
+		slices.Reverse(order)
 	}
 	sum := report.NewSummary(string(cmd), s.stack.Env.Name, order, results, progress.LogPath, time.Since(t0))
 
@@ -134,11 +144,9 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 			return err
 		}
 	} else {
-		if progress.Live() {
-			a.showCaptured(progress, cmd, results)
-		}
+		progress.WriteCaptured(a.streams.Out, results)
 		fmt.Fprintln(a.streams.Out)
-		sum.WriteTable(a.streams.Out, a.streams.ColorOut(), a.display(logDir))
+		sum.WriteTable(a.streams.Out, a.streams.ColorOut(), s.stack.Display(logDir))
 	}
 	switch {
 	case runner.AnyFailed(results):
@@ -147,60 +155,4 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 		return exitCode(2)
 	}
 	return nil
-}
-
-// showCaptured prints, after a live run, what the status view did not:
-// the plan of every unit with changes, and the output of failed steps.
-func (a *app) showCaptured(p *report.Progress, cmd ops.Command, results []runner.Result) {
-	for _, r := range results {
-		var text string
-		switch {
-		case r.Status == runner.Failed:
-			text = tail(p.Captured(r.Unit, ""), 40)
-		case cmd == ops.Plan && r.HasChanges:
-			text = p.Captured(r.Unit, "plan")
-		}
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
-		fmt.Fprintf(a.streams.Out, "\n── %s %s ──\n%s", r.Unit, cmd, text)
-	}
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = append([]string{"…"}, lines[len(lines)-n:]...)
-	}
-	return strings.Join(lines, "\n") + "\n"
-}
-
-func reverse(s []string) {
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
-	}
-}
-
-// confirm asks before apply or destroy; without a terminal there is no one
-// to ask, so it refuses.
-func (a *app) confirm(cmd ops.Command, env string, units []string) error {
-	if !a.streams.InIsTerminal() {
-		return &exitError{code: 1, err: fmt.Errorf("%s needs --auto-approve (or STACKCTL_AUTO_APPROVE=true) when no terminal is attached: there is no one to confirm it", cmd)}
-	}
-	question := fmt.Sprintf("Do you want to apply %d unit(s) of %s?\n  %s", len(units), env, strings.Join(units, ", "))
-	if cmd == ops.Destroy {
-		question = fmt.Sprintf("Do you really want to destroy every resource of %d unit(s) of %s?\n  %s\n  There is no undo.", len(units), env, strings.Join(units, ", "))
-	}
-	ok, err := a.streams.Confirm(question)
-	if err != nil || !ok {
-		return &exitError{code: 1, err: fmt.Errorf("%s cancelled", cmd)}
-	}
-	return nil
-}
-
-func (a *app) display(path string) string {
-	if rel, err := filepath.Rel(a.cwd, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return path
 }

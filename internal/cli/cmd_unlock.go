@@ -58,16 +58,13 @@ Examples:
 				}
 			}
 			if !c.Bool("auto-approve") {
-				if !a.streams.InIsTerminal() {
-					return &exitError{code: 1, err: fmt.Errorf("force-unlock needs --auto-approve when no terminal is attached: there is no one to confirm it")}
-				}
 				holder := "lock " + lockID
 				if lock != nil {
 					holder = lock.String()
 				}
-				ok, err := a.streams.Confirm(fmt.Sprintf("The state of %s (%s) is %s.\n  Release it? If that run is still going, its state may be corrupted.", u.Path, b.Describe(), holder))
-				if err != nil || !ok {
-					return &exitError{code: 1, err: fmt.Errorf("force-unlock cancelled")}
+				question := fmt.Sprintf("The state of %s (%s) is %s.\n  Release it? If that run is still going, its state may be corrupted.", u.Path, b.Describe(), holder)
+				if err := a.confirm("force-unlock", question); err != nil {
+					return err
 				}
 			}
 			tf, err := a.terraformSession(c, s.stack.Root)

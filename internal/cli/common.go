@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/graph"
@@ -64,15 +66,15 @@ func (a *app) loadArgs(c *ucli.Context, env string) (*session, error) {
 		a.printDiags(loader, diags)
 		return nil, exitCode(1)
 	}
-	var patterns []string
-	if c.IsSet("unit") || len(c.StringSlice("unit")) > 0 {
-		patterns = splitPatterns(c.StringSlice("unit"))
-	}
-	sel, err := g.Select(patterns)
+	sel, err := g.Select(splitPatterns(c.StringSlice("unit")))
 	if err != nil {
 		return nil, &exitError{code: 1, err: err}
 	}
 	return &session{loader: loader, stack: st, graph: g, selected: sel}, nil
+}
+
+func (a *app) ssmGetter(ctx context.Context) config.SSMGetter {
+	return awsconf.NewSSM(ctx).Get
 }
 
 // splitPatterns accepts comma-separated lists too (STACKCTL_UNIT=a,b).
@@ -131,6 +133,19 @@ func (a *app) terraformSession(c *ucli.Context, root *config.Root) (*terraform.S
 		return nil, &exitError{code: 1, err: err}
 	}
 	return tf, nil
+}
+
+// confirm asks before a command that changes or releases state (what
+// names it); without a terminal there is no one to ask, so it refuses.
+func (a *app) confirm(what, question string) error {
+	if !a.streams.InIsTerminal() {
+		return &exitError{code: 1, err: fmt.Errorf("%s needs --auto-approve (or STACKCTL_AUTO_APPROVE=true) when no terminal is attached: there is no one to confirm it", what)}
+	}
+	ok, err := a.streams.Confirm(question)
+	if err != nil || !ok {
+		return &exitError{code: 1, err: fmt.Errorf("%s cancelled", what)}
+	}
+	return nil
 }
 
 // touched returns the selected units and the dependencies they read.

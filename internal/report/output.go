@@ -37,6 +37,34 @@ func OutputsJSON(st *state.State, show bool) map[string]OutputJSON {
 	return out
 }
 
+// WriteOutputsJSON prints the outputs of the units in order: for one unit
+// exactly `terraform output -json`, for several an object keyed by unit
+// path. A unit without state has no outputs.
+func WriteOutputsJSON(w io.Writer, order []string, states map[string]*state.State, show bool) error {
+	if len(order) == 1 {
+		return WriteJSON(w, OutputsJSON(states[order[0]], show))
+	}
+	docs := make(map[string]map[string]OutputJSON, len(order))
+	for _, u := range order {
+		docs[u] = OutputsJSON(states[u], show)
+	}
+	return WriteJSON(w, docs)
+}
+
+// WriteOutputsTextUnits prints the outputs of the units in order, under a
+// "# unit" heading each when there are several.
+func WriteOutputsTextUnits(w io.Writer, order []string, states map[string]*state.State, show bool) {
+	for i, u := range order {
+		if len(order) > 1 {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "# %s\n", u)
+		}
+		WriteOutputsText(w, states[u], show)
+	}
+}
+
 // WriteOutputsText prints outputs as `terraform output` does.
 func WriteOutputsText(w io.Writer, st *state.State, show bool) {
 	if st == nil || len(st.Outputs) == 0 {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stackctl/stackctl/internal/runner"
 )
@@ -31,6 +32,9 @@ type ProgressOptions struct {
 	// Height is the terminal's height; the live view shows fewer lines
 	// when the run has more units than fit.
 	Height int
+	// Width is the terminal's width: a live line longer than that would
+	// wrap, and redrawing in place would then overwrite the wrong lines.
+	Width int
 }
 
 type unitState struct {
@@ -75,6 +79,8 @@ type Progress struct {
 	drawn int
 	stop  chan struct{}
 	done  chan struct{}
+	// logErr is the first log that could not be written, told at Close.
+	logErr error
 }
 
 // NewProgress starts following a run.
@@ -132,13 +138,18 @@ func (p *Progress) Output(unit string) io.Writer {
 	defer p.mu.Unlock()
 	s := p.units[unit]
 	var ws []io.Writer
-	s.logPath = filepath.Join(p.o.LogDir, filepath.FromSlash(unit), p.o.Command+".log")
-	if err := os.MkdirAll(filepath.Dir(s.logPath), 0o755); err == nil {
-		if f, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600); err == nil {
-			s.log = f
-			fmt.Fprintf(f, "# stackctl %s %s --unit %s, %s\n", p.o.Command, p.o.Env, unit, time.Now().Format(time.RFC3339))
-			ws = append(ws, f)
+	path := filepath.Join(p.o.LogDir, filepath.FromSlash(unit), p.o.Command+".log")
+	f, err := openLog(path)
+	if err != nil {
+		// The run goes on without this log; the summary must not point to
+		// a file that does not exist.
+		if p.logErr == nil {
+			p.logErr = err
 		}
+	} else {
+		s.log, s.logPath = f, path
+		fmt.Fprintf(f, "# stackctl %s %s --unit %s, %s\n", p.o.Command, p.o.Env, unit, time.Now().Format(time.RFC3339))
+		ws = append(ws, f)
 	}
 	if p.o.Live {
 		ws = append(ws, stepCapture{p: p, unit: unit})
@@ -147,6 +158,13 @@ func (p *Progress) Output(unit string) io.Writer {
 		ws = append(ws, s.prefix)
 	}
 	return io.MultiWriter(ws...)
+}
+
+func openLog(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 }
 
 // Finished implements runner.Observer.
@@ -215,15 +233,49 @@ func (p *Progress) Captured(unit, step string) string {
 	return buf.String()
 }
 
-// Live reports whether the run is shown as a live view.
-func (p *Progress) Live() bool { return p.o.Live }
-
-// Close stops the live view after drawing the final state.
+// Close stops the live view after drawing the final state, and tells
+// when unit logs could not be written.
 func (p *Progress) Close() {
 	if p.o.Live {
 		close(p.stop)
 		<-p.done
 	}
+	p.mu.Lock()
+	err := p.logErr
+	p.mu.Unlock()
+	if err != nil {
+		p.term.printf("stackctl: warning: some unit logs were not written (%v); check that %s is writable\n", err, p.o.LogDir)
+	}
+}
+
+// WriteCaptured prints, after a live run, what the status view did not:
+// the plan of every unit with changes, and the end of each failed step's
+// output. A streamed run showed all of it already.
+func (p *Progress) WriteCaptured(w io.Writer, results []runner.Result) {
+	if !p.o.Live {
+		return
+	}
+	for _, r := range results {
+		var text string
+		switch {
+		case r.Status == runner.Failed:
+			text = tail(p.Captured(r.Unit, ""), 40)
+		case p.o.Command == "plan" && r.HasChanges:
+			text = p.Captured(r.Unit, "plan")
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		fmt.Fprintf(w, "\n── %s %s ──\n%s", r.Unit, p.o.Command, text)
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{"…"}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func (p *Progress) loop() {
@@ -297,7 +349,15 @@ func (p *Progress) draw(final bool) {
 		if s.note != "" && s.status != runner.Running {
 			line += "  " + s.note
 		}
-		lines = append(lines, truncate(line, 200))
+		lines = append(lines, line)
+	}
+	cols := 200
+	if p.o.Width > 1 {
+		// One column spare: some terminals wrap on the last one.
+		cols = p.o.Width - 1
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, cols)
 	}
 	var b bytes.Buffer
 	if p.drawn > 0 {
@@ -376,11 +436,62 @@ func roundDuration(d time.Duration) string {
 	}
 }
 
+// truncate cuts s to n columns (runes; colour escapes take none) and ends
+// it with "…" when cut, closing any colour it cut into.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	if n < 1 || visibleLen(s) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	var b strings.Builder
+	cols, colored := 0, false
+	for i := 0; i < len(s); {
+		if j := escapeEnd(s, i); j > i {
+			b.WriteString(s[i:j])
+			colored = true
+			i = j
+			continue
+		}
+		if cols == n-1 {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(s[i : i+size])
+		cols++
+		i += size
+	}
+	b.WriteString("…")
+	if colored {
+		b.WriteString("\x1b[0m")
+	}
+	return b.String()
+}
+
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if j := escapeEnd(s, i); j > i {
+			i = j
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		n++
+		i += size
+	}
+	return n
+}
+
+// escapeEnd returns the end of the colour escape (ESC [ … letter) that
+// starts at s[i], or i when none does.
+func escapeEnd(s string, i int) int {
+	if i+1 >= len(s) || s[i] != '\x1b' || s[i+1] != '[' {
+		return i
+	}
+	for j := i + 2; j < len(s); j++ {
+		if s[j] >= 0x40 && s[j] <= 0x7e {
+			return j + 1
+		}
+	}
+	return i
 }
 
 // lockedWriter serialises writes from several units onto one stream.

@@ -8,11 +8,23 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/ops"
 )
+
+// WriteRenderJSON prints an environment's rendered units as one document.
+func WriteRenderJSON(w io.Writer, env string, units []ops.RenderedUnit) error {
+	if units == nil {
+		units = []ops.RenderedUnit{}
+	}
+	return WriteJSON(w, struct {
+		Environment string             `json:"environment"`
+		Units       []ops.RenderedUnit `json:"units"`
+	}{env, units})
+}
 
 // WriteRenderText prints rendered units for people.
 func WriteRenderText(w io.Writer, units []ops.RenderedUnit) {
@@ -65,7 +77,7 @@ func WriteRenderHCL(w io.Writer, units []ops.RenderedUnit) {
 		}
 		f := hclwrite.NewEmptyFile()
 		body := f.Body()
-		body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: 0, Bytes: []byte("# unit " + u.Path + " (" + u.File + ")\n")}})
+		body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("# unit " + u.Path + " (" + u.File + ")\n")}})
 		if u.Source.Raw != "" {
 			body.SetAttributeValue("source", cty.StringVal(u.Source.Raw))
 		}

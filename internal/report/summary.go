@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -87,11 +86,7 @@ func NewSummary(command, env string, order []string, results []runner.Result, lo
 }
 
 // WriteJSON prints the summary as one JSON document.
-func (s Summary) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(s)
-}
+func (s Summary) WriteJSON(w io.Writer) error { return WriteJSON(w, s) }
 
 // WriteTable prints the summary table, then every error in full (with
 // configuration snippets), then one closing line.
