@@ -3,9 +3,9 @@
 // Loading a large live tree allocates tens of megabytes in a few
 // milliseconds (HCL's parser is allocation-heavy: ~50 KB per small file),
 // and with Go's default GOGC=100 the collector runs many times while the
-// heap grows, a third of the load's CPU time on 2 cores (measured:
-// BenchmarkLoadGraph1000, 116 ms at GOGC=100, 88 ms at 400). A command
-// that exits in seconds can afford the larger heap.
+// heap grows (BenchmarkLoadGraph1000 at GOGC=100 and at 400: the figures
+// and the command are in docs/performance.md). A command that exits in
+// seconds can afford the larger heap.
 package gctune
 
 import (
