@@ -56,8 +56,17 @@ type Engine struct {
 	FormatDiags func(hcl.Diagnostics) string
 
 	mu       sync.Mutex
-	cache    map[string]*state.State
-	declared sync.Map // module folder → its variables, for Render
+	reads    map[string]*stateRead // unit path → its state, read once
+	declared sync.Map              // module folder → its variables, for Render
+}
+
+// stateRead is one unit's state read, shared by every caller that wants it
+// while or after it runs.
+type stateRead struct {
+	done chan struct{}
+	st   *state.State
+	b    state.Backend
+	err  error
 }
 
 // DepMode says what may stand in for a dependency's outputs when it has no
@@ -70,11 +79,10 @@ const (
 	StateOnly DepMode = iota
 	// MocksAllowed: plan may use mock_outputs.
 	MocksAllowed
-	// UnknownAllowed: validate shows what cannot be known yet.
-	UnknownAllowed
-	// BestEffort: render also shows unreadable state (no credentials,
-	// unreachable endpoint) as unknown, with the reason, rather than fail:
-	// it is how people inspect configuration from anywhere.
+	// BestEffort: render, validate and init show what cannot be known yet,
+	// including unreadable state (no credentials, unreachable endpoint),
+	// as unknown, with the reason, rather than fail: it is how people
+	// inspect configuration from anywhere.
 	BestEffort
 )
 
@@ -93,39 +101,59 @@ func modeFor(c Command) DepMode {
 
 // ReadState reads a unit's state. Reads for commands that do not write
 // state are cached for the invocation: several dependents read one
-// dependency.
+// dependency, often at the same moment, and all of them wait for one read.
+// A failed read is kept too (a missing bucket or absent credentials will
+// not mend within the run), unless it failed because ctx ended.
 func (e *Engine) ReadState(ctx context.Context, u *config.Unit, cached bool) (*state.State, state.Backend, error) {
+	if !cached {
+		return e.readState(ctx, u)
+	}
+	e.mu.Lock()
+	r, shared := e.reads[u.Path]
+	if !shared {
+		r = &stateRead{done: make(chan struct{})}
+		if e.reads == nil {
+			e.reads = map[string]*stateRead{}
+		}
+		e.reads[u.Path] = r
+	}
+	e.mu.Unlock()
+	if shared {
+		select {
+		case <-r.done:
+			return r.st, r.b, r.err
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	// Should the read panic, the waiters still wake up, with this error.
+	r.err = fmt.Errorf("reading the state of %s failed", u.Path)
+	defer close(r.done)
+	r.st, r.b, r.err = e.readState(ctx, u)
+	if r.err != nil && ctx.Err() != nil {
+		e.mu.Lock()
+		delete(e.reads, u.Path)
+		e.mu.Unlock()
+	}
+	return r.st, r.b, r.err
+}
+
+func (e *Engine) readState(ctx context.Context, u *config.Unit) (*state.State, state.Backend, error) {
 	b, err := e.States.Open(ctx, u.Backend)
 	if err != nil {
 		return nil, nil, err
 	}
-	if cached {
-		e.mu.Lock()
-		st, ok := e.cache[u.Path]
-		e.mu.Unlock()
-		if ok {
-			return st, b, nil
-		}
-	}
 	st, err := b.Read(ctx)
 	if err != nil {
 		return nil, b, fmt.Errorf("reading the state of %s (%s): %w", u.Path, b.Describe(), err)
-	}
-	if cached {
-		e.mu.Lock()
-		if e.cache == nil {
-			e.cache = map[string]*state.State{}
-		}
-		e.cache[u.Path] = st
-		e.mu.Unlock()
 	}
 	return st, b, nil
 }
 
 // DependencyOutputs reads the outputs of every dependency of u from state.
 // A dependency without state falls back to its mock_outputs (MocksAllowed,
-// UnknownAllowed) or to unknown values (UnknownAllowed); otherwise it is an
-// error that says what to do.
+// BestEffort) or to unknown values (BestEffort); otherwise it is an error
+// that says what to do.
 func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode DepMode, cached bool) (map[string]config.DependencyOutputs, error) {
 	out := make(map[string]config.DependencyOutputs, len(u.Dependencies))
 	for _, d := range u.Dependencies {
@@ -156,11 +184,12 @@ func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode Dep
 				continue
 			}
 		}
-		if mode == UnknownAllowed || mode == BestEffort {
+		if mode == BestEffort {
 			out[d.Name] = config.DependencyOutputs{Unknown: true, From: "no state yet"}
 			continue
 		}
-		msg := fmt.Sprintf("dependency %q (unit %s, declared at %s) has no state yet (%s): apply %s first", d.Name, dep.Path, d.Range, b.Describe(), dep.Path)
+		at := fmt.Sprintf("%s:%d:%d", d.Range.Filename, d.Range.Start.Line, d.Range.Start.Column)
+		msg := fmt.Sprintf("dependency %q (unit %s, declared at %s) has no state yet (%s): apply %s first", d.Name, dep.Path, at, b.Describe(), dep.Path)
 		if mode == MocksAllowed {
 			msg += ", or give the dependency block mock_outputs so that it can be planned before " + dep.Path + " exists"
 		}
@@ -317,7 +346,7 @@ func (e *Engine) run(ctx context.Context, cmd Command, u *config.Unit, uio runne
 	// apply and destroy apply exactly the plan just made.
 	step := string(cmd)
 	uio.Step(step)
-	if err := wd.Apply(ctx, plan, e.LockTimeout); err != nil {
+	if err := wd.Apply(ctx, plan, e.applyOptions()); err != nil {
 		return out, j.fail(ctx, step, err)
 	}
 	return out, nil
@@ -327,6 +356,14 @@ func (e *Engine) planOptions(destroy bool) terraform.PlanOptions {
 	o := terraform.PlanOptions{Destroy: destroy, LockTimeout: e.LockTimeout}
 	if e.PassThrough != nil {
 		o.Extra = e.PassThrough.Plan
+	}
+	return o
+}
+
+func (e *Engine) applyOptions() terraform.ApplyOptions {
+	o := terraform.ApplyOptions{LockTimeout: e.LockTimeout}
+	if e.PassThrough != nil {
+		o.Extra = e.PassThrough.Apply
 	}
 	return o
 }

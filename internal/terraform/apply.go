@@ -6,11 +6,19 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
+// ApplyOptions shape the apply of a saved plan.
+type ApplyOptions struct {
+	LockTimeout string // "" for terraform's default
+	// Extra are options translated from arguments after "--".
+	Extra []tfexec.ApplyOption
+}
+
 // Apply applies a saved plan: exactly what was planned, nothing newer.
-func (w *Workdir) Apply(ctx context.Context, p *Plan, lockTimeout string) error {
+func (w *Workdir) Apply(ctx context.Context, p *Plan, o ApplyOptions) error {
 	opts := []tfexec.ApplyOption{tfexec.DirOrPlan(p.File)}
-	if lockTimeout != "" {
-		opts = append(opts, tfexec.LockTimeout(lockTimeout))
+	if o.LockTimeout != "" {
+		opts = append(opts, tfexec.LockTimeout(o.LockTimeout))
 	}
+	opts = append(opts, o.Extra...)
 	return w.tf.Apply(ctx, opts...)
 }

@@ -16,6 +16,9 @@ import (
 // with the list, instead of being dropped silently.
 type PassThrough struct {
 	Plan []tfexec.PlanOption
+	// Apply are the options that still mean something when a saved plan is
+	// applied: -parallelism and -lock.
+	Apply []tfexec.ApplyOption
 }
 
 var passThroughFlags = []string{"-target", "-replace", "-refresh", "-var", "-var-file", "-parallelism", "-lock"}
@@ -57,6 +60,7 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 				return nil, fmt.Errorf("-parallelism needs a positive number, got %q", val)
 			}
 			p.Plan = append(p.Plan, tfexec.Parallelism(n))
+			p.Apply = append(p.Apply, tfexec.Parallelism(n))
 		case "-refresh", "-lock":
 			b := true
 			if hasVal {
@@ -69,6 +73,7 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 				p.Plan = append(p.Plan, tfexec.Refresh(b))
 			} else {
 				p.Plan = append(p.Plan, tfexec.Lock(b))
+				p.Apply = append(p.Apply, tfexec.Lock(b))
 			}
 		}
 	}

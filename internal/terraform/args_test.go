@@ -13,6 +13,11 @@ func TestPassThrough(t *testing.T) {
 	if len(p.Plan) != 6 {
 		t.Fatalf("got %d options", len(p.Plan))
 	}
+	// Applying the saved plan takes -parallelism and -lock again; the
+	// others are already in the plan.
+	if len(p.Apply) != 2 {
+		t.Fatalf("got %d apply options, want 2 (-parallelism, -lock)", len(p.Apply))
+	}
 	for _, bad := range [][]string{{"-destroy"}, {"-target"}, {"-parallelism=0"}, {"-refresh=maybe"}} {
 		if _, err := ParsePassThrough(bad, "/"); err == nil {
 			t.Errorf("%v accepted", bad)
