@@ -37,7 +37,9 @@ type Plan struct {
 
 // Plan runs `terraform plan -out` and, only when there are changes, reads
 // the saved plan with `terraform show -json` to count them: a no-op plan
-// costs one terraform process.
+// costs one terraform process. The plan is returned even with an error:
+// terraform saves a plan that failed part-way too, and Discard must remove
+// it.
 func (w *Workdir) Plan(ctx context.Context, o PlanOptions) (*Plan, error) {
 	p := &Plan{File: filepath.Join(w.CacheDir, planFile)}
 	_ = os.Remove(p.File)
@@ -48,7 +50,7 @@ func (w *Workdir) Plan(ctx context.Context, o PlanOptions) (*Plan, error) {
 	opts = append(opts, o.Extra...)
 	changed, err := w.tf.Plan(ctx, opts...)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	_ = os.Chmod(p.File, 0o600)
 	p.HasChanges = changed
