@@ -203,7 +203,11 @@ func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]
 		if err := w.learnVersion(ctx); err != nil {
 			return err
 		}
+		// init -from-module also installs the module's providers into the
+		// shared plugin cache, so it waits its turn like any other init.
+		w.s.initMu.Lock()
 		err := w.tf.Init(ctx, tfexec.FromModule(w.unit.Source.Raw), tfexec.Backend(false), tfexec.Get(true))
+		w.s.initMu.Unlock()
 		if err != nil {
 			return fmt.Errorf("fetching module %s: %w", w.unit.Source.Raw, err)
 		}
