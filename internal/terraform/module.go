@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // moduleInfo is what stackctl needs to know of a root module without
@@ -41,8 +42,16 @@ var moduleCallSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: 
 var providerRefSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
 
 // inspectModule parses the .tf and .tf.json files of dir (not below it:
-// that is how terraform reads a module).
+// that is how terraform reads a module), and for the fingerprint those of
+// the local modules it calls.
 func inspectModule(dir string) (*moduleInfo, error) {
+	return inspectDir(dir, map[string]string{})
+}
+
+// inspectDir is inspectModule for dir and, through its local module calls,
+// the modules it calls. children maps a child module's folder to its
+// fingerprint ("" while it is being read, which breaks cycles).
+func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -89,8 +98,15 @@ func inspectModule(dir string) (*moduleInfo, error) {
 				}
 			case "module":
 				c, _, _ := b.Body.PartialContent(moduleCallSchema)
-				facts = append(facts, fmt.Sprintf("module %s source=%s version=%s", b.Labels[0],
-					attrBytes(src, c.Attributes["source"]), attrBytes(src, c.Attributes["version"])))
+				fact := fmt.Sprintf("module %s source=%s version=%s", b.Labels[0],
+					attrBytes(src, c.Attributes["source"]), attrBytes(src, c.Attributes["version"]))
+				// terraform reads a local child module in place, but installs
+				// its providers and module calls at init: a change there needs
+				// an init as much as one in the root.
+				if child, ok := localSource(c.Attributes["source"]); ok {
+					fact += " content=" + childFingerprint(filepath.Join(dir, filepath.FromSlash(child)), children)
+				}
+				facts = append(facts, fact)
 			case "provider":
 				facts = append(facts, "provider "+b.Labels[0])
 			case "resource", "data", "ephemeral":
@@ -107,6 +123,37 @@ func inspectModule(dir string) (*moduleInfo, error) {
 	facts = dedupe(facts)
 	info.InitFingerprint = hashBytes([]byte(strings.Join(facts, "\n")))
 	return info, nil
+}
+
+// localSource returns a module call's source when it is a local path,
+// which terraform recognises by its "./" or "../" prefix.
+func localSource(a *hcl.Attribute) (string, bool) {
+	if a == nil {
+		return "", false
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+		return "", false
+	}
+	s := v.AsString()
+	return s, strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")
+}
+
+// childFingerprint is the init fingerprint of a local child module; a
+// folder that cannot be read counts as empty (terraform says what is
+// wrong with it).
+func childFingerprint(dir string, children map[string]string) string {
+	dir = filepath.Clean(dir)
+	if fp, seen := children[dir]; seen {
+		return fp
+	}
+	children[dir] = ""
+	info, err := inspectDir(dir, children)
+	if err != nil {
+		return ""
+	}
+	children[dir] = info.InitFingerprint
+	return info.InitFingerprint
 }
 
 func blockBytes(src []byte, b *hcl.Block) []byte {

@@ -74,3 +74,43 @@ func TestCLIConfig(t *testing.T) {
 		t.Error("provider_installation without a mirror")
 	}
 }
+
+func TestInitFingerprintFollowsLocalChildModules(t *testing.T) {
+	tree := func(child string) string {
+		t.Helper()
+		dir := t.TempDir()
+		for name, content := range map[string]string{
+			"root/main.tf":     "module \"c\" {\n  source = \"../child\"\n}\nmodule \"r\" {\n  source = \"hashicorp/x/aws\"\n}\n",
+			"child/main.tf":    child,
+			"child/loop/x.tf":  "module \"back\" {\n  source = \"../\"\n}\n",
+			"child/ignored.md": "not configuration",
+		} {
+			path := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		info, err := inspectModule(filepath.Join(dir, "root"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.InitFingerprint
+	}
+	// The child calls a module that calls the child back: reading it must
+	// end.
+	base := tree("module \"loop\" {\n  source = \"./loop\"\n}\nresource \"aws_s3_bucket\" \"b\" {}\n")
+	if got := tree("module \"loop\" {\n  source = \"./loop\"\n}\nresource \"aws_s3_bucket\" \"b\" {}\nvariable \"v\" {}\n"); got != base {
+		t.Error("a new variable in a child module changed the init fingerprint")
+	}
+	for what, child := range map[string]string{
+		"a new provider in a child module":    "module \"loop\" {\n  source = \"./loop\"\n}\nresource \"aws_s3_bucket\" \"b\" {}\nresource \"random_id\" \"r\" {}\n",
+		"a new module call in a child module": "module \"loop\" {\n  source = \"./loop\"\n}\nresource \"aws_s3_bucket\" \"b\" {}\nmodule \"n\" {\n  source = \"git::https://example.com/n.git\"\n}\n",
+	} {
+		if tree(child) == base {
+			t.Errorf("%s did not change the init fingerprint", what)
+		}
+	}
+}
