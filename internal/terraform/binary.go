@@ -35,18 +35,54 @@ type FindOptions struct {
 	// InstallDir receives a downloaded terraform and is searched after PATH.
 	InstallDir string
 	// RecordFile caches the version of the binary found last time, keyed by
-	// its path, size and modification time, so that most invocations start
-	// no `terraform version` process at all.
+	// its path, size and modification time and by what PATH held then, so
+	// that most invocations start no `terraform version` process at all.
 	RecordFile string
 	// Offline forbids downloads (STACKCTL_OFFLINE).
 	Offline bool
 }
 
 type binaryRecord struct {
+	fileID
+	Version string `json:"version"`
+	// OnPath is the terraform PATH resolved to when the record was made
+	// (zero when none): the record is only trusted while it is the same,
+	// since a terraform on PATH that satisfies the constraint wins.
+	OnPath fileID `json:"on_path"`
+}
+
+// fileID tells whether a file is still the one seen before.
+type fileID struct {
 	Path    string    `json:"path"`
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mod_time"`
-	Version string    `json:"version"`
+}
+
+// identify returns path's identity; the zero value when path is "" or
+// cannot be read.
+func identify(path string) fileID {
+	if path == "" {
+		return fileID{}
+	}
+	path, _ = filepath.Abs(path)
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileID{}
+	}
+	return fileID{Path: path, Size: info.Size(), ModTime: info.ModTime()}
+}
+
+func (a fileID) same(b fileID) bool {
+	return a.Path == b.Path && a.Size == b.Size && a.ModTime.Equal(b.ModTime)
+}
+
+// terraformOnPath is the terraform PATH resolves to now, or "".
+func terraformOnPath() string {
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return ""
+	}
+	return p
 }
 
 // Find returns a terraform that satisfies the constraint: the one on PATH
@@ -97,20 +133,10 @@ func fromRecord(file string, cons version.Constraints) *Binary {
 		return nil
 	}
 	var rec binaryRecord
-	if json.Unmarshal(data, &rec) != nil {
+	if json.Unmarshal(data, &rec) != nil || rec.Path == "" {
 		return nil
 	}
-	// The record is only trusted for the terraform PATH resolves to now.
-	onPath, err := exec.LookPath("terraform")
-	if err != nil {
-		return nil
-	}
-	onPath, _ = filepath.Abs(onPath)
-	if onPath != rec.Path {
-		return nil
-	}
-	info, err := os.Stat(rec.Path)
-	if err != nil || info.Size() != rec.Size || !info.ModTime().Equal(rec.ModTime) {
+	if !rec.OnPath.same(identify(terraformOnPath())) || !rec.fileID.same(identify(rec.Path)) {
 		return nil
 	}
 	v, err := version.NewVersion(rec.Version)
@@ -124,12 +150,11 @@ func writeRecord(file, path string, v *version.Version) {
 	if file == "" {
 		return
 	}
-	path, _ = filepath.Abs(path)
-	info, err := os.Stat(path)
-	if err != nil {
+	id := identify(path)
+	if id.Path == "" {
 		return
 	}
-	data, _ := json.Marshal(binaryRecord{Path: path, Size: info.Size(), ModTime: info.ModTime(), Version: v.String()})
+	data, _ := json.Marshal(binaryRecord{fileID: id, Version: v.String(), OnPath: identify(terraformOnPath())})
 	_ = os.MkdirAll(filepath.Dir(file), 0o755)
 	_ = writeFileAtomic(file, data, 0o644)
 }
