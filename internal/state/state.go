@@ -31,8 +31,6 @@ type State struct {
 	Outputs          map[string]Output
 	// Resources counts resource instances (managed and data).
 	Resources int
-	// Raw is the state document as stored.
-	Raw []byte
 }
 
 // Output is one root module output.
@@ -51,8 +49,10 @@ type rawState struct {
 	Serial           uint64               `json:"serial"`
 	Lineage          string               `json:"lineage"`
 	Outputs          map[string]rawOutput `json:"outputs"`
-	Resources        []struct {
-		Instances []json.RawMessage `json:"instances"`
+	// Instances are only counted: decoding into struct{} skips their
+	// attributes instead of copying the bulk of the document.
+	Resources []struct {
+		Instances []struct{} `json:"instances"`
 	} `json:"resources"`
 }
 
@@ -74,7 +74,7 @@ func Parse(b []byte) (*State, error) {
 	}
 	s := &State{
 		Version: raw.Version, TerraformVersion: raw.TerraformVersion, Serial: raw.Serial, Lineage: raw.Lineage,
-		Outputs: make(map[string]Output, len(raw.Outputs)), Raw: b,
+		Outputs: make(map[string]Output, len(raw.Outputs)),
 	}
 	for _, r := range raw.Resources {
 		s.Resources += len(r.Instances)
