@@ -74,6 +74,9 @@ func (a *app) run(c *ucli.Context, cmd ops.Command) error {
 	if err != nil {
 		return err
 	}
+	if (cmd == ops.Init || cmd == ops.Validate) && len(a.passThrough) > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%s takes no terraform arguments after \"--\" (they go to plan, apply and destroy); drop %s", cmd, strings.Join(a.passThrough, " "))}
+	}
 	pass, err := terraform.ParsePassThrough(a.passThrough, a.cwd)
 	if err != nil {
 		return &exitError{code: 1, err: err}

@@ -85,6 +85,11 @@ inputs = { name = "service", upstream = dependency.db.outputs.vale }
 			args:  []string{"plan", "dev", "--", "-destroy"},
 			wants: []string{"cannot pass -destroy", "-target"},
 		},
+		{
+			name:  "terraform arguments to a command that takes none",
+			args:  []string{"validate", "dev", "--", "-target=terraform_data.this"},
+			wants: []string{`validate takes no terraform arguments after "--"`, "drop -target=terraform_data.this"},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
