@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -25,13 +26,6 @@ func Write(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File, color
 	}
 }
 
-// String renders diagnostics without colour.
-func String(diags hcl.Diagnostics, files map[string]*hcl.File) string {
-	var b strings.Builder
-	Write(&b, diags, files, false, 100)
-	return b.String()
-}
-
 func writeOne(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color bool, width int) {
 	label, code := "Error", "31;1"
 	if d.Severity == hcl.DiagWarning {
@@ -40,7 +34,7 @@ func writeOne(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color 
 	fmt.Fprintf(w, "%s %s\n", paint(color, label+":", code), paint(color, d.Summary, "1"))
 	if d.Subject != nil {
 		r := *d.Subject
-		fmt.Fprintf(w, "  --> %s:%d:%d\n", r.Filename, r.Start.Line, r.Start.Column)
+		fmt.Fprintf(w, "  --> %s\n", At(r))
 		if f := files[r.Filename]; f != nil {
 			snippet(w, f.Bytes, r, color)
 		}
@@ -50,6 +44,12 @@ func writeOne(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color 
 			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}
+}
+
+// At formats where a range starts as file:line:col, the form editors and
+// terminals turn into links (hcl.Range.String gives file:line,col-col).
+func At(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
 // snippet prints the lines of r with a caret line under its first line.
@@ -72,20 +72,20 @@ func snippet(w io.Writer, src []byte, r hcl.Range, color bool) {
 		line := strings.ReplaceAll(sc.Text(), "\t", " ")
 		fmt.Fprintf(w, "  %*d | %s\n", gutter, n, line)
 		if n == r.Start.Line {
-			start := r.Start.Column - 1
-			end := len(line)
+			// Columns count characters, not bytes: "é" before the range
+			// must shift the carets by one, not two.
+			chars := utf8.RuneCountInString(line)
+			start := min(max(r.Start.Column-1, 0), chars)
+			end := chars
 			if r.End.Line == r.Start.Line {
 				end = r.End.Column - 1
 			}
-			start = min(max(start, 0), len(line))
-			end = min(max(end, start+1), max(len(line), start+1))
-			marks := strings.Repeat(" ", runeWidth(line[:start])) + strings.Repeat("^", max(1, runeWidth(line[start:min(end, len(line))])))
+			end = min(max(end, start+1), max(chars, start+1))
+			marks := strings.Repeat(" ", start) + strings.Repeat("^", end-start)
 			fmt.Fprintf(w, "  %*s | %s\n", gutter, "", paint(color, marks, "31;1"))
 		}
 	}
 }
-
-func runeWidth(s string) int { return len([]rune(s)) }
 
 func wrap(text string, width int) []string {
 	if width < 40 {

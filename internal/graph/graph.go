@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/glob"
 )
 
@@ -66,7 +67,7 @@ func FromStack(st *config.Stack) (*Graph, hcl.Diagnostics) {
 		u := st.Unit(from)
 		for _, d := range u.Dependencies {
 			if d.Path == to {
-				where = append(where, fmt.Sprintf("%s depends on %s at %s", from, to, d.Range))
+				where = append(where, fmt.Sprintf("%s depends on %s at %s", from, to, diag.At(d.Range)))
 				if subject == nil {
 					subject = d.Range.Ptr()
 				}

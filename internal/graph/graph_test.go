@@ -1,9 +1,13 @@
 package graph
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stackctl/stackctl/internal/config"
 )
 
 func TestOrderIsDeterministicAndRespectsDependencies(t *testing.T) {
@@ -79,5 +83,42 @@ func TestFormats(t *testing.T) {
 	}
 	if err := g.Write(&sb, "svg"); err == nil {
 		t.Fatal("unknown format accepted")
+	}
+}
+
+func TestFromStackCycleSaysWhere(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"stackctl.hcl":                 `project = "p"`,
+		"infra/live/dev/env.hcl":       ``,
+		"infra/live/dev/a/unit.hcl":    "dependency \"b\" {\n  path = \"../b\"\n}\n",
+		"infra/live/dev/b/unit.hcl":    "\ndependency \"a\" {\n  path = \"../a\"\n}\n",
+		"infra/live/dev/free/unit.hcl": ``,
+	}
+	for rel, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, diags := config.NewLoader(config.Options{Dir: dir}).Load("dev")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	g, diags := FromStack(st)
+	if g != nil || len(diags) != 1 {
+		t.Fatalf("graph %v, diagnostics %v", g, diags)
+	}
+	d := diags[0]
+	for _, want := range []string{"a → b → a", "a depends on b at " + filepath.FromSlash("infra/live/dev/a/unit.hcl") + ":1:1", "b depends on a at " + filepath.FromSlash("infra/live/dev/b/unit.hcl") + ":2:1"} {
+		if !strings.Contains(d.Summary+" "+d.Detail, want) {
+			t.Errorf("%q not in %s: %s", want, d.Summary, d.Detail)
+		}
+	}
+	if d.Subject == nil || d.Subject.Start.Line != 1 {
+		t.Errorf("subject %v", d.Subject)
 	}
 }

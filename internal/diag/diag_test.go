@@ -1,0 +1,63 @@
+package diag
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// The carets sit under the range as HCL reports it, also after non-ASCII
+// text (columns count characters, the line holds bytes).
+func render(diags hcl.Diagnostics, files map[string]*hcl.File) string {
+	var b bytes.Buffer
+	Write(&b, diags, files, false, 100)
+	return b.String()
+}
+
+func TestSnippetUnderlinesTheRange(t *testing.T) {
+	src := "name = \"café\"\nport = \"ünï\" + true\n"
+	file, diags := hclsyntax.ParseConfig([]byte(src), "unit.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	attrs, _ := file.Body.JustAttributes()
+	_, diags = attrs["port"].Expr.Value(nil)
+	if !diags.HasErrors() {
+		t.Fatal("no error for a string plus a bool")
+	}
+	got := render(diags[:1], map[string]*hcl.File{"unit.hcl": file})
+	lines := strings.Split(got, "\n")
+	if len(lines) < 5 || lines[1] != "  --> unit.hcl:2:8" {
+		t.Fatalf("location line:\n%s", got)
+	}
+	code, marks := lines[3], lines[4]
+	underlined := ""
+	codeRunes := []rune(code)
+	for i, r := range []rune(marks) {
+		if r == '^' && i < len(codeRunes) {
+			underlined += string(codeRunes[i])
+		}
+	}
+	if underlined != `"ünï"` {
+		t.Fatalf("carets underline %q, want the string operand:\n%s", underlined, got)
+	}
+}
+
+func TestRangeAtEndOfLineGetsOneCaret(t *testing.T) {
+	file := &hcl.File{Bytes: []byte("a = \n")}
+	r := hcl.Range{Filename: "f.hcl", Start: hcl.Pos{Line: 1, Column: 5, Byte: 4}, End: hcl.Pos{Line: 1, Column: 5, Byte: 4}}
+	got := render(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Missing value", Subject: &r}}, map[string]*hcl.File{"f.hcl": file})
+	if !strings.Contains(got, "  1 | a = \n    |     ^\n") {
+		t.Fatalf("snippet:\n%q", got)
+	}
+}
+
+func TestAt(t *testing.T) {
+	r := hcl.Range{Filename: "live/dev/unit.hcl", Start: hcl.Pos{Line: 3, Column: 7}, End: hcl.Pos{Line: 3, Column: 12}}
+	if got := At(r); got != "live/dev/unit.hcl:3:7" {
+		t.Fatalf("At = %q", got)
+	}
+}
