@@ -18,6 +18,7 @@ import (
 
 	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 )
 
 // DefaultWorkspaceKeyPrefix is where Terraform keeps non-default
@@ -271,7 +272,11 @@ func FromConfig(b config.Backend) (Settings, error) {
 		r.fail("access_key and secret_key must be set together")
 	}
 	if len(r.errs) > 0 {
-		return Settings{}, fmt.Errorf("s3 remote_state config: %w", errors.Join(r.errs...))
+		where := "s3 remote_state config"
+		if b.Range.Filename != "" {
+			where = diag.At(b.Range) + ": " + where
+		}
+		return Settings{}, fmt.Errorf("%s: %w", where, errors.Join(r.errs...))
 	}
 	return s, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/config"
@@ -215,5 +216,15 @@ func TestOpenerSharesConfig(t *testing.T) {
 	}
 	if a.Env != "prod" || a.Describe() != "s3://b/a/terraform.tfstate" {
 		t.Errorf("Env %q, Describe %q", a.Env, a.Describe())
+	}
+}
+
+// Errors point at the remote_state block, file:line:col.
+func TestFromConfigErrorNamesTheBlock(t *testing.T) {
+	b := s3Backend(map[string]cty.Value{"bucket": cty.StringVal("b"), "key": cty.StringVal("k"), "buckett": cty.StringVal("x")})
+	b.Range = hcl.Range{Filename: "/repo/stackctl.hcl", Start: hcl.Pos{Line: 12, Column: 1}, End: hcl.Pos{Line: 12, Column: 13}}
+	_, err := FromConfig(b)
+	if err == nil || !strings.HasPrefix(err.Error(), `/repo/stackctl.hcl:12:1: s3 remote_state config: unknown setting "buckett"`) {
+		t.Fatalf("err = %v", err)
 	}
 }
