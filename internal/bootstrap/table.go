@@ -26,6 +26,10 @@ const lockKey = "LockID"
 type table struct {
 	o    Options
 	name string
+	// desc is the last DescribeTable answer: key schema, billing and
+	// encryption are audited from one read, and read again only after a
+	// repair (fixes clear it).
+	desc *ddbtypes.TableDescription
 }
 
 func (t *table) resource() string { return "dynamodb://" + t.name }
@@ -33,10 +37,14 @@ func (t *table) resource() string { return "dynamodb://" + t.name }
 func (t *table) inRegion(o *dynamodb.Options) { o.Region = t.o.Region }
 
 func (t *table) describe(ctx context.Context, optFns ...func(*dynamodb.Options)) (*ddbtypes.TableDescription, error) {
+	if t.desc != nil {
+		return t.desc, nil
+	}
 	out, err := t.o.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(t.name)}, append(optFns, t.inRegion)...)
 	if err != nil {
 		return nil, err
 	}
+	t.desc = out.Table
 	return out.Table, nil
 }
 
@@ -138,6 +146,7 @@ func (t *table) auditBilling(ctx context.Context) ([]finding, error) {
 }
 
 func (t *table) fixBilling(ctx context.Context, _ []finding) error {
+	t.desc = nil
 	if _, err := t.o.DynamoDB.UpdateTable(ctx, &dynamodb.UpdateTableInput{
 		TableName: aws.String(t.name), BillingMode: ddbtypes.BillingModePayPerRequest,
 	}, t.inRegion); err != nil {
@@ -164,6 +173,7 @@ func (t *table) auditSSE(ctx context.Context) ([]finding, error) {
 }
 
 func (t *table) fixSSE(ctx context.Context, _ []finding) error {
+	t.desc = nil
 	if _, err := t.o.DynamoDB.UpdateTable(ctx, &dynamodb.UpdateTableInput{
 		TableName: aws.String(t.name), SSESpecification: t.sse(),
 	}, t.inRegion); err != nil {
