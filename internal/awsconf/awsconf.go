@@ -60,11 +60,27 @@ func (s *SSM) Get(name string) (string, bool, error) {
 		if errors.As(err, &nf) {
 			return "", false, fmt.Errorf("SSM parameter %s does not exist", name)
 		}
-		return "", false, fmt.Errorf("reading SSM parameter %s: %w", name, err)
+		return "", false, explainSSM(name, err)
 	}
 	v := ssmValue{value: aws.ToString(out.Parameter.Value), secure: out.Parameter.Type == ssmtypes.ParameterTypeSecureString}
 	s.mu.Lock()
 	s.cache[name] = v
 	s.mu.Unlock()
 	return v.value, v.secure, nil
+}
+
+// explainSSM says what to do about the failures a user can act on.
+func explainSSM(name string, err error) error {
+	doing := "reading SSM parameter " + name
+	switch {
+	case IsNoCredentials(err):
+		return fmt.Errorf("%s: %w", doing, CredentialsError(err))
+	case IsUnreachable(err):
+		return fmt.Errorf("%s: cannot reach the SSM endpoint (%s): check AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL, AWS_REGION and the network",
+			doing, UnreachableCause(err))
+	case IsAccessDenied(err):
+		return fmt.Errorf("%s: access denied (%s): the credentials in use need ssm:GetParameter on it (and kms:Decrypt for a SecureString)",
+			doing, CodeOrStatus(err))
+	}
+	return fmt.Errorf("%s: %w", doing, err)
 }

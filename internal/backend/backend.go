@@ -34,11 +34,6 @@ func (o *Opener) Open(ctx context.Context, b config.Backend) (state.Backend, err
 	}
 }
 
-// OpenS3 returns a unit's S3 backend.
-func (o *Opener) OpenS3(ctx context.Context, b config.Backend) (*s3state.Backend, error) {
-	return o.s3.Open(ctx, b)
-}
-
 // S3Backends returns one S3 backend per distinct state bucket (bucket,
 // region, lock table and KMS key) among the units: usually the whole
 // environment shares one.

@@ -82,6 +82,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.DynamoDB == nil && o.DynamoDBTable != "" {
 		o.DynamoDB = dynamodb.NewFromConfig(o.Config)
 	}
+	// Missing credentials are one clear error here rather than a failed
+	// HeadBucket, retried, with the SDK's chain in it.
+	if err := awsconf.CheckCredentials(ctx, o.Config); err != nil {
+		return nil, fmt.Errorf("bootstrap s3://%s: %w", o.Bucket, err)
+	}
 	r := &Report{Bucket: o.Bucket, Region: o.Region, DynamoDBTable: o.DynamoDBTable, Fix: o.Fix, Checks: []Check{}}
 	b := &bucket{o: o, name: o.Bucket}
 	if err := run(ctx, r, b.resource(), b.exists, b.create, b.groups()); err != nil {
@@ -206,11 +211,8 @@ func unknown(err error) (Status, string, bool) {
 }
 
 func errCode(err error) string {
-	if c := awsconf.ErrorCode(err); c != "" {
+	if c := awsconf.CodeOrStatus(err); c != "" {
 		return c
-	}
-	if s := awsconf.HTTPStatus(err); s != 0 {
-		return fmt.Sprintf("HTTP %d", s)
 	}
 	return err.Error()
 }
@@ -218,6 +220,8 @@ func errCode(err error) string {
 // explain adds what to do to the errors a user can act on.
 func explain(resource string, err error) error {
 	switch {
+	case awsconf.IsNoCredentials(err):
+		return fmt.Errorf("%s: %w", resource, awsconf.CredentialsError(err))
 	case awsconf.IsUnreachable(err):
 		return fmt.Errorf("%s: cannot reach the AWS endpoint (%s): check endpoints in remote_state config, AWS_ENDPOINT_URL and the network: %w",
 			resource, awsconf.UnreachableCause(err), err)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -19,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/testutil/moto"
 )
 
@@ -507,5 +510,36 @@ func TestBucketInAnotherRegion(t *testing.T) {
 	}
 	if after := read(t, c, bucket, ""); after != before {
 		t.Errorf("a bucket in another region was changed: %+v -> %+v", before, after)
+	}
+}
+
+// Without credentials bootstrap says what to set, before any call.
+func TestMissingCredentials(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
+	t.Setenv("AWS_CONFIG_FILE", empty)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	cfg, err := awsconf.LoadWith(context.Background(), awsconf.Options{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseEndpoint = aws.String(srv.URL)
+	bucket := uniqueName("nocreds")
+	_, err = Run(context.Background(), Options{Bucket: bucket, Region: "us-east-1", Config: cfg,
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })})
+	if !errors.Is(err, awsconf.ErrNoCredentials) || !strings.Contains(err.Error(), "AWS_PROFILE") || !strings.Contains(err.Error(), "s3://"+bucket) {
+		t.Fatalf("err = %v; want the bucket named and what to set", err)
+	}
+	c := newClients(t, "us-east-1")
+	if _, err := c.s3.HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String(bucket)}); awsconf.HTTPStatus(err) != 404 {
+		t.Errorf("HeadBucket after a run without credentials: %v; want 404", err)
 	}
 }

@@ -54,8 +54,10 @@ func (b *bucket) exists(ctx context.Context) (bool, error) {
 	case awsconf.HTTPStatus(err) == 404:
 		return false, nil
 	case awsconf.HTTPStatus(err) == 301:
-		r := awsconf.ResponseHeader(err, "X-Amz-Bucket-Region")
-		return false, fmt.Errorf("%s is in region %s, not %s: set region in remote_state config to %q", b.resource(), r, b.o.Region, r)
+		if r := awsconf.ResponseHeader(err, "X-Amz-Bucket-Region"); r != "" {
+			return false, fmt.Errorf("%s is in region %s, not %s: set region in remote_state config to %q", b.resource(), r, b.o.Region, r)
+		}
+		return false, fmt.Errorf("%s is in another region than %s: set region in remote_state config to the bucket's region", b.resource(), b.o.Region)
 	case awsconf.HTTPStatus(err) == 403:
 		return false, fmt.Errorf("%s exists but the credentials in use may not access it: it may belong to another account (bucket names are global; choose another) or the role lacks s3:ListBucket",
 			b.resource())

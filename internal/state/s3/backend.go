@@ -11,10 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,11 +42,19 @@ var _ state.Backend = (*Backend)(nil)
 // profile, static keys, assume_role...) and returns the backend. It makes
 // no network call.
 func New(ctx context.Context, s Settings) (*Backend, error) {
-	cfg, err := awsconf.LoadWith(ctx, s.AWSOptions())
+	cfg, err := loadConfig(ctx, s)
 	if err != nil {
-		return nil, fmt.Errorf("state s3://%s/%s: %w", s.Bucket, s.ObjectKey(), err)
+		return nil, err
 	}
 	return NewWithConfig(cfg, s), nil
+}
+
+func loadConfig(ctx context.Context, s Settings) (aws.Config, error) {
+	cfg, err := awsconf.LoadWith(ctx, s.AWSOptions())
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("state s3://%s/%s: %w", s.Bucket, s.ObjectKey(), err)
+	}
+	return cfg, nil
 }
 
 // NewWithConfig returns the backend using cfg for credentials and region
@@ -140,24 +146,9 @@ func (b *Backend) Describe() string {
 // Read returns the state, or nil without error when the object does not
 // exist (or is empty) yet.
 func (b *Backend) Read(ctx context.Context) (*state.State, error) {
-	in := &s3.GetObjectInput{Bucket: aws.String(b.Settings.Bucket), Key: aws.String(b.Settings.ObjectKey())}
-	if err := b.sseCustomer(in); err != nil {
+	data, _, err := b.getObject(ctx, b.Settings.ObjectKey(), "reading state")
+	if err != nil || len(data) == 0 {
 		return nil, err
-	}
-	out, err := b.s3.GetObject(ctx, in)
-	if err != nil {
-		if awsconf.ErrorCode(err) == "NoSuchKey" {
-			return nil, nil
-		}
-		return nil, b.explain(err, "reading state "+b.Describe())
-	}
-	defer out.Body.Close()
-	data, err := io.ReadAll(out.Body)
-	if err != nil {
-		return nil, fmt.Errorf("reading state %s: %w", b.Describe(), err)
-	}
-	if len(data) == 0 {
-		return nil, nil
 	}
 	s, err := state.Parse(data)
 	if err != nil {
@@ -166,10 +157,37 @@ func (b *Backend) Read(ctx context.Context) (*state.State, error) {
 	return s, nil
 }
 
+// getObject reads an object of the bucket in one GetObject; found is
+// false when it does not exist. doing names the read in errors.
+func (b *Backend) getObject(ctx context.Context, key, doing string) (data []byte, found bool, err error) {
+	where := "s3://" + b.Settings.Bucket + "/" + key
+	in := &s3.GetObjectInput{Bucket: aws.String(b.Settings.Bucket), Key: aws.String(key)}
+	if err := b.sseCustomer(in); err != nil {
+		return nil, false, fmt.Errorf("%s %s: %w", doing, where, err)
+	}
+	out, err := b.s3.GetObject(ctx, in)
+	if err != nil {
+		if awsconf.ErrorCode(err) == "NoSuchKey" {
+			return nil, false, nil
+		}
+		return nil, false, b.explain(err, doing+" "+where)
+	}
+	defer out.Body.Close()
+	if data, err = io.ReadAll(out.Body); err != nil {
+		return nil, false, fmt.Errorf("%s %s: %w", doing, where, err)
+	}
+	return data, true, nil
+}
+
 // sseCustomer adds the SSE-C key (sse_customer_key, or
-// AWS_SSE_CUSTOMER_KEY as Terraform reads it): such objects cannot be read
-// without it.
+// AWS_SSE_CUSTOMER_KEY) that Terraform encrypts the state and its lock
+// file with: such objects cannot be read without it. Terraform uses the
+// key only with encrypt = true, and otherwise writes plain objects, which
+// S3 refuses to return to a request that carries a key.
 func (b *Backend) sseCustomer(in *s3.GetObjectInput) error {
+	if !b.Settings.Encrypt {
+		return nil
+	}
 	key := b.Settings.SSECustomerKey.Value()
 	if key == "" {
 		key = os.Getenv("AWS_SSE_CUSTOMER_KEY")
@@ -179,7 +197,7 @@ func (b *Backend) sseCustomer(in *s3.GetObjectInput) error {
 	}
 	raw, err := base64.StdEncoding.DecodeString(key)
 	if err != nil || len(raw) != 32 {
-		return fmt.Errorf("reading state %s: the SSE-C key (sse_customer_key or AWS_SSE_CUSTOMER_KEY) must be 32 bytes, base64-encoded", b.Describe())
+		return errors.New("the SSE-C key (sse_customer_key or AWS_SSE_CUSTOMER_KEY) must be 32 bytes, base64-encoded")
 	}
 	sum := md5.Sum(raw)
 	in.SSECustomerAlgorithm = aws.String("AES256")
@@ -194,8 +212,8 @@ var (
 	ErrBucketNotFound = errors.New("state bucket does not exist")
 	// ErrLockTableNotFound: the DynamoDB lock table does not exist.
 	ErrLockTableNotFound = errors.New("lock table does not exist")
-	// ErrNoCredentials: no credentials could be found.
-	ErrNoCredentials = errors.New("no AWS credentials")
+	// ErrNoCredentials: no credentials could be found or fetched.
+	ErrNoCredentials = awsconf.ErrNoCredentials
 	// ErrUnreachable: the endpoint did not answer.
 	ErrUnreachable = errors.New("AWS endpoint unreachable")
 	// ErrAccessDenied: the credentials are not allowed (or not valid).
@@ -209,8 +227,8 @@ var (
 func (b *Backend) explain(err error, doing string) error {
 	s := b.Settings
 	switch {
-	case isCredentialsError(err):
-		return fmt.Errorf("%s: %w: %s", doing, ErrNoCredentials, credentialsHelp(err))
+	case awsconf.IsNoCredentials(err):
+		return fmt.Errorf("%s: %w", doing, awsconf.CredentialsError(err))
 	case awsconf.IsUnreachable(err):
 		ep := b.endpointFor(err)
 		return fmt.Errorf("%s: %w: cannot reach %s (%s, from %s): check the endpoint setting and that the service is running",
@@ -229,7 +247,7 @@ func (b *Backend) explain(err error, doing string) error {
 			doing, ErrWrongRegion, s.Bucket, where, b.cfg.Region)
 	case awsconf.IsAccessDenied(err):
 		return fmt.Errorf("%s: %w (%s): the credentials in use are not allowed to do this, or are not valid; check AWS_PROFILE / profile, or the role's permissions",
-			doing, ErrAccessDenied, codeOrStatus(err))
+			doing, ErrAccessDenied, awsconf.CodeOrStatus(err))
 	default:
 		return fmt.Errorf("%s: %w", doing, err)
 	}
@@ -282,49 +300,6 @@ func (e *BucketNotFoundError) Error() string {
 // Is makes errors.Is(err, ErrBucketNotFound) true.
 func (e *BucketNotFoundError) Is(target error) bool { return target == ErrBucketNotFound }
 
-func codeOrStatus(err error) string {
-	if c := awsconf.ErrorCode(err); c != "" {
-		return c
-	}
-	return fmt.Sprintf("HTTP %d", awsconf.HTTPStatus(err))
-}
-
-// isCredentialsError recognises the SDK's failure to find credentials
-// before a request is sent (no HTTP status, no network error of its own).
-func isCredentialsError(err error) bool {
-	if awsconf.HTTPStatus(err) != 0 {
-		return false
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return false
-	}
-	msg := strings.ToLower(err.Error())
-	for _, s := range []string{"failed to retrieve credentials", "failed to refresh cached credentials", "no ec2 imds role found",
-		"get identity", "get credentials", "anonymous credentials"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
-
-func credentialsHelp(err error) string {
-	return "none found in the environment, the shared files or a role; set AWS_PROFILE (or profile in remote_state config), " +
-		"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or task role is available (cause: " +
-		shortCause(err) + ")"
-}
-
-// shortCause keeps the last element of a long SDK error chain.
-func shortCause(err error) string {
-	msg := err.Error()
-	const max = 200
-	if len(msg) > max {
-		msg = "…" + msg[len(msg)-max:]
-	}
-	return msg
-}
-
 // Opener opens s3 backends, sharing one AWS configuration (and so one
 // credentials cache) between units whose connection settings are equal.
 // It is safe for concurrent use.
@@ -347,9 +322,8 @@ func (o *Opener) Open(ctx context.Context, b config.Backend) (*Backend, error) {
 	defer o.mu.Unlock()
 	cfg, ok := o.configs[key]
 	if !ok {
-		cfg, err = awsconf.LoadWith(ctx, s.AWSOptions())
-		if err != nil {
-			return nil, fmt.Errorf("state s3://%s/%s: %w", s.Bucket, s.ObjectKey(), err)
+		if cfg, err = loadConfig(ctx, s); err != nil {
+			return nil, err
 		}
 		if o.configs == nil {
 			o.configs = map[string]aws.Config{}

@@ -5,16 +5,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -205,18 +209,7 @@ func TestCheckBucket(t *testing.T) {
 		t.Logf("unreachable endpoint reported in %s: %v", took.Round(time.Millisecond), err)
 	})
 	t.Run("missing credentials", func(t *testing.T) {
-		dir := t.TempDir()
-		empty := filepath.Join(dir, "empty")
-		if err := os.WriteFile(empty, nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-			"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
-		t.Setenv("AWS_CONFIG_FILE", empty)
+		clearCredentials(t)
 		t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 		s, err := FromConfig(s3Backend(map[string]cty.Value{"bucket": cty.StringVal("b"), "key": cty.StringVal("k"), "region": cty.StringVal("us-east-1"),
 			"endpoints": cty.ObjectVal(map[string]cty.Value{"s3": cty.StringVal(srv.URL)})}))
@@ -238,6 +231,50 @@ func TestCheckBucket(t *testing.T) {
 			t.Fatalf("Read() err = %v; want ErrNoCredentials", err)
 		}
 	})
+	// Off AWS the instance metadata service, the chain's last link, does
+	// not answer: still no credentials, not an endpoint to fix.
+	t.Run("missing credentials, metadata service unreachable", func(t *testing.T) {
+		clearCredentials(t)
+		t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:"+closedPort(t))
+		// One attempt per request: each would wait out the metadata
+		// service's own retries again.
+		t.Setenv("AWS_MAX_ATTEMPTS", "1")
+		s, err := FromConfig(s3Backend(map[string]cty.Value{"bucket": cty.StringVal("b"), "key": cty.StringVal("k"), "region": cty.StringVal("us-east-1"),
+			"endpoints": cty.ObjectVal(map[string]cty.Value{"s3": cty.StringVal(srv.URL)}), "use_lockfile": cty.True}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := map[string]func(b *Backend) error{
+			"CheckBucket": func(b *Backend) error { return b.CheckBucket(ctx) },
+			"Read":        func(b *Backend) error { _, err := b.Read(ctx); return err },
+			"LockInfo":    func(b *Backend) error { _, err := b.LockInfo(ctx); return err },
+		}
+		// Concurrently: each waits out the metadata service's retries.
+		var wg sync.WaitGroup
+		errs := make(map[string]error, len(calls))
+		var mu sync.Mutex
+		start := time.Now()
+		for name, call := range calls {
+			b, err := New(ctx, s) // a credentials cache of its own
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Go(func() {
+				err := call(b)
+				mu.Lock()
+				errs[name] = err
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		for name, err := range errs {
+			if !errors.Is(err, ErrNoCredentials) || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID") ||
+				strings.Contains(err.Error(), "cannot reach") {
+				t.Errorf("%s: err = %v; want a credentials error saying what to set, not an endpoint to check", name, err)
+			}
+		}
+		t.Logf("reported in %s", time.Since(start).Round(time.Millisecond))
+	})
 	t.Run("no secret in errors", func(t *testing.T) {
 		const secret = "SECRETvalue/that+must+not+leak"
 		b := openBackend(t, map[string]cty.Value{"bucket": cty.StringVal("absent-bucket"), "key": cty.StringVal("k"), "secret_key": cty.StringVal(secret)})
@@ -247,6 +284,23 @@ func TestCheckBucket(t *testing.T) {
 			}
 		}
 	})
+}
+
+// clearCredentials leaves the SDK's default chain nothing to find but the
+// instance metadata service.
+func clearCredentials(t *testing.T) {
+	t.Helper()
+	empty := filepath.Join(t.TempDir(), "empty")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
+	t.Setenv("AWS_CONFIG_FILE", empty)
 }
 
 // closedPort returns a loopback port nothing listens on.
@@ -457,6 +511,72 @@ resource "terraform_data" "slow" {
 			}
 			if l, err := b.LockInfo(ctx); err != nil || l != nil {
 				t.Fatalf("LockInfo() after apply = %v, %v; want nil", l, err)
+			}
+		})
+	}
+}
+
+// headerRecorder answers every request with S3's NoSuchKey and keeps the
+// SSE-C key digest each request carried, by path.
+type headerRecorder struct {
+	mu  sync.Mutex
+	md5 map[string]string
+}
+
+func (h *headerRecorder) Do(r *http.Request) (*http.Response, error) {
+	h.mu.Lock()
+	h.md5[r.URL.Path] = r.Header.Get("X-Amz-Server-Side-Encryption-Customer-Key-Md5")
+	h.mu.Unlock()
+	body := `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`
+	return &http.Response{StatusCode: 404, Status: "404 Not Found", Header: http.Header{"Content-Type": {"application/xml"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// Terraform reads and writes the state and its lock file with the SSE-C
+// key only when encrypt = true; otherwise the objects are plain and a
+// request carrying a key is refused.
+func TestSSECustomerKeyOnStateAndLock(t *testing.T) {
+	const key = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=" // 32 bytes
+	const keyMD5 = "KYvwGXoFFJ42a2u2GDWhwQ=="
+	for _, tt := range []struct {
+		name    string
+		extra   map[string]cty.Value
+		envKey  string
+		wantMD5 string
+	}{
+		{name: "encrypt with sse_customer_key", extra: map[string]cty.Value{"encrypt": cty.True, "sse_customer_key": cty.StringVal(key)}, wantMD5: keyMD5},
+		{name: "encrypt with AWS_SSE_CUSTOMER_KEY", extra: map[string]cty.Value{"encrypt": cty.True}, envKey: key, wantMD5: keyMD5},
+		{name: "key without encrypt", extra: map[string]cty.Value{"sse_customer_key": cty.StringVal(key)}},
+		{name: "encrypt without key", extra: map[string]cty.Value{"encrypt": cty.True}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("AWS_SSE_CUSTOMER_KEY", tt.envKey)
+			cfg := map[string]cty.Value{"bucket": cty.StringVal("b"), "key": cty.StringVal("app/terraform.tfstate"), "region": cty.StringVal("us-east-1"),
+				"endpoints": cty.ObjectVal(map[string]cty.Value{"s3": cty.StringVal("http://s3.test")}), "use_path_style": cty.True, "use_lockfile": cty.True}
+			for k, v := range tt.extra {
+				cfg[k] = v
+			}
+			s, err := FromConfig(s3Backend(cfg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := &headerRecorder{md5: map[string]string{}}
+			b := NewWithConfig(aws.Config{Region: "us-east-1", HTTPClient: rec,
+				Credentials: credentials.NewStaticCredentialsProvider(moto.AccessKeyID, moto.SecretAccessKey, "")}, s)
+			if st, err := b.Read(t.Context()); st != nil || err != nil {
+				t.Fatalf("Read() = %v, %v; want nil, nil", st, err)
+			}
+			if l, err := b.LockInfo(t.Context()); l != nil || err != nil {
+				t.Fatalf("LockInfo() = %v, %v; want nil, nil", l, err)
+			}
+			for _, path := range []string{"/b/app/terraform.tfstate", "/b/app/terraform.tfstate.tflock"} {
+				got, ok := rec.md5[path]
+				if !ok {
+					t.Fatalf("no request for %s: %v", path, rec.md5)
+				}
+				if got != tt.wantMD5 {
+					t.Errorf("%s: SSE-C key MD5 %q, want %q", path, got, tt.wantMD5)
+				}
 			}
 		})
 	}

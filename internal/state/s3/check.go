@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,17 +29,8 @@ func (b *Backend) CheckBucket(ctx context.Context) error {
 	defer cancel()
 	doing := "checking state bucket " + b.Settings.Bucket
 
-	// Resolve credentials first and on their own: the SDK's error for
-	// missing credentials is otherwise buried under the request's.
-	if b.cfg.Credentials != nil {
-		if _, err := b.cfg.Credentials.Retrieve(ctx); err != nil {
-			if awsconf.IsUnreachable(err) && !errors.Is(err, context.DeadlineExceeded) {
-				// An STS or SSO endpoint behind assume_role or a profile.
-				return fmt.Errorf("%s: %w: fetching credentials: cannot reach the credentials service (%s): check endpoints.sts / AWS_ENDPOINT_URL_STS and the network",
-					doing, ErrNoCredentials, awsconf.UnreachableCause(err))
-			}
-			return fmt.Errorf("%s: %w: %s", doing, ErrNoCredentials, credentialsHelp(err))
-		}
+	if err := awsconf.CheckCredentials(ctx, b.cfg); err != nil {
+		return fmt.Errorf("%s: %w", doing, err)
 	}
 
 	out, err := b.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b.Settings.Bucket)},

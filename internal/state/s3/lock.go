@@ -2,15 +2,11 @@ package s3
 
 import (
 	"context"
-	"fmt"
-	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/state"
 )
 
@@ -37,22 +33,15 @@ func (b *Backend) LockInfo(ctx context.Context) (*LockInfo, error) {
 	return nil, nil
 }
 
+// lockfileInfo reads the .tflock object, with the state's SSE-C key:
+// Terraform encrypts the lock file as it encrypts the state.
 func (b *Backend) lockfileInfo(ctx context.Context) (*LockInfo, error) {
 	key := b.Settings.LockfileKey()
-	where := "s3://" + b.Settings.Bucket + "/" + key
-	out, err := b.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.Settings.Bucket), Key: aws.String(key)})
-	if err != nil {
-		if awsconf.ErrorCode(err) == "NoSuchKey" {
-			return nil, nil
-		}
-		return nil, b.explain(err, "reading lock "+where)
+	data, found, err := b.getObject(ctx, key, "reading lock")
+	if err != nil || !found {
+		return nil, err
 	}
-	defer out.Body.Close()
-	data, err := io.ReadAll(out.Body)
-	if err != nil {
-		return nil, fmt.Errorf("reading lock %s: %w", where, err)
-	}
-	return parseLockInfo(data, where)
+	return state.ParseLockInfo(data, "s3://"+b.Settings.Bucket+"/"+key)
 }
 
 func (b *Backend) dynamoDBLockInfo(ctx context.Context) (*LockInfo, error) {
@@ -75,9 +64,5 @@ func (b *Backend) dynamoDBLockInfo(ctx context.Context) (*LockInfo, error) {
 		// An item without Info is not Terraform's; still, the key is taken.
 		return &LockInfo{Where: where, Path: id}, nil
 	}
-	return parseLockInfo([]byte(info.Value), where)
-}
-
-func parseLockInfo(data []byte, where string) (*LockInfo, error) {
-	return state.ParseLockInfo(data, where)
+	return state.ParseLockInfo([]byte(info.Value), where)
 }
