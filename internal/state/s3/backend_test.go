@@ -30,17 +30,7 @@ import (
 // srv is one emulator for the package; every test uses its own bucket.
 var srv *moto.Server
 
-func TestMain(m *testing.M) {
-	s, stop, err := moto.StartMain()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	srv = s
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m, &srv) }
 
 var bucketSeq atomic.Int64
 
