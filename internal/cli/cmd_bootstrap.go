@@ -45,6 +45,13 @@ Examples:
 			for _, b := range backends {
 				rep, err := bootstrap.Run(c.Context, bootstrap.FromBackend(b, c.Bool("fix")))
 				if err != nil {
+					// What was done before the failure (a bucket created, other
+					// buckets checked) is still worth knowing.
+					for _, r := range append(reports, rep) {
+						if r != nil {
+							_ = r.WriteTable(a.streams.ErrOut)
+						}
+					}
 					return &exitError{code: 1, err: err}
 				}
 				reports = append(reports, rep)
