@@ -47,7 +47,7 @@ func (l *Loader) unitBackend(st *Stack, u *Unit, rootCtx *hcl.EvalContext) hcl.D
 		if !v.IsWhollyKnown() {
 			return append(diags, attrError(rs.config, "Unknown remote_state config", "The backend settings must be known when the configuration is read."))
 		}
-		for k, val := range v.AsValueMap() {
+		for k, val := range valueMap(v) {
 			if !val.IsNull() {
 				u.Backend.Config[k] = val
 			}

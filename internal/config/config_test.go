@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -302,13 +303,72 @@ inputs = {
 func TestEachFileParsedOnce(t *testing.T) {
 	dir := writeTree(t, base)
 	l := NewLoader(Options{Dir: dir})
-	if _, diags := l.Load("dev"); diags.HasErrors() {
+	st, diags := l.Load("dev")
+	if diags.HasErrors() {
 		t.Fatal(diags.Error())
+	}
+	for _, u := range st.Units {
+		deps := map[string]DependencyOutputs{}
+		for _, d := range u.Dependencies {
+			deps[d.Name], _ = MockOutputs(d)
+		}
+		if _, diags := st.Inputs(u, deps); diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
 	}
 	// stackctl.hcl, env.hcl, two unit.hcl: each parsed once, however many
 	// units evaluate the root and env files.
 	if n := len(l.Files()); n != 4 {
 		t.Fatalf("parsed %d files, want 4: %v", n, keys(l.Files()))
+	}
+	if l.files.parses != 4 {
+		t.Fatalf("%d parses of 4 files", l.files.parses)
+	}
+}
+
+// The root file is evaluated for every unit; a mistake in it is still one
+// error, not one per unit.
+func TestRootFileErrorReportedOnce(t *testing.T) {
+	for name, root := range map[string]string{
+		"local":   "project = \"p\"\nlocals { owner = upper(42, 1) }\n",
+		"backend": "project = \"p\"\nremote_state { backend = \"gcs\" }\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			files := maps.Clone(base)
+			files["stackctl.hcl"] = root
+			_, diags := load(t, files, "dev", nil)
+			if len(diags) != 1 || !diags.HasErrors() {
+				t.Fatalf("want one error, got %d:\n%s", len(diags), diags.Error())
+			}
+		})
+	}
+}
+
+// sensitive() around a whole object marks every value in it; reading the
+// object must not panic (cty's AsValueMap refuses marked values).
+func TestWholeObjectSensitive(t *testing.T) {
+	files := maps.Clone(base)
+	files["stackctl.hcl"] = `
+project = "shop"
+remote_state {
+  backend = "s3"
+  config  = sensitive({ bucket = "b", key = "${unit.path}.tfstate", region = env.region })
+}`
+	files["infra/live/dev/env.hcl"] = `vars = sensitive({ region = "eu-west-1", domain = "example.com" })`
+	files["infra/live/dev/apps/api/unit.hcl"] = strings.Replace(base["infra/live/dev/apps/api/unit.hcl"],
+		`mock_outputs = { vpc_id = "vpc-mock" }`, `mock_outputs = sensitive({ vpc_id = "vpc-mock" })`, 1)
+	st := mustLoad(t, files, "dev")
+	if !IsSensitive(st.Env.Vars["region"]) {
+		t.Error("env.region lost the sensitive mark")
+	}
+	b := st.Unit("apps/api").Backend
+	if !IsSensitive(b.Config["bucket"]) || b.StateKey() != "s3://b/apps/api.tfstate" {
+		t.Errorf("backend %+v %s", b, b.StateKey())
+	}
+	mock, _ := MockOutputs(st.Unit("apps/api").Dependencies[0])
+	ins := inputs(t, st, "apps/api", map[string]DependencyOutputs{"network": mock})
+	if !ins["vpc_id"].Sensitive() || str(t, ins["vpc_id"].Value) != "vpc-mock" {
+		t.Errorf("vpc_id %#v", ins["vpc_id"].Value)
 	}
 }
 

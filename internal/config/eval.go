@@ -160,20 +160,26 @@ func objectItems(a *hcl.Attribute, ctx *hcl.EvalContext, s scope) (map[string]ct
 	if v.IsNull() {
 		return nil, nil, diags
 	}
-	// A whole-object mark (sensitive(merge(...))) applies to every key.
-	v, marks := v.Unmark()
 	if !v.Type().IsObjectType() && !v.Type().IsMapType() {
 		return nil, nil, append(diags, attrError(a, "Invalid inputs", "inputs must be an object: inputs = { name = value }."))
 	}
 	if !v.IsKnown() {
 		return nil, nil, append(diags, attrError(a, "Unknown inputs", "The set of input names must be known when the configuration is read."))
 	}
-	vals := map[string]cty.Value{}
-	for k, val := range v.AsValueMap() {
-		vals[k] = val.WithMarks(marks)
-	}
 	ranges := itemRanges(a)
-	return vals, ranges, diags
+	return valueMap(v), ranges, diags
+}
+
+// valueMap returns the elements of a known, non-null object or map. A mark
+// on the whole value (sensitive({...})) moves to every element:
+// cty.Value.AsValueMap panics on a marked value.
+func valueMap(v cty.Value) map[string]cty.Value {
+	v, marks := v.Unmark()
+	out := make(map[string]cty.Value, v.LengthInt())
+	for k, val := range v.AsValueMap() {
+		out[k] = val.WithMarks(marks)
+	}
+	return out
 }
 
 func itemRanges(a *hcl.Attribute) map[string]hcl.Range {

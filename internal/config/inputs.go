@@ -17,7 +17,7 @@ func MockOutputs(d *Dependency) (DependencyOutputs, bool) {
 	if d.MockOutputs == cty.NilVal {
 		return DependencyOutputs{}, false
 	}
-	return DependencyOutputs{Values: d.MockOutputs.AsValueMap(), From: "mock_outputs"}, true
+	return DependencyOutputs{Values: valueMap(d.MockOutputs), From: "mock_outputs"}, true
 }
 
 // Inputs evaluates a unit's inputs, merged by top-level key (unit over env

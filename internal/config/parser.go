@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,7 @@ type files struct {
 	mu     sync.Mutex
 	byPath map[string]*hcl.File
 	byName map[string]*hcl.File
+	parses int // files read and parsed, for the parse-once test
 }
 
 func newFiles(cwd string) *files {
@@ -38,6 +41,11 @@ func (f *files) parse(abs string) (*hcl.File, hcl.Diagnostics) {
 	name := f.display(abs)
 	src, err := os.ReadFile(abs)
 	if err != nil {
+		// The *PathError repeats the absolute path; the name is enough.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read configuration file",
@@ -49,6 +57,7 @@ func (f *files) parse(abs string) (*hcl.File, hcl.Diagnostics) {
 		f.mu.Lock()
 		f.byPath[abs] = file
 		f.byName[name] = file
+		f.parses++
 		f.mu.Unlock()
 	}
 	return file, diags
