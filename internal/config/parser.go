@@ -75,8 +75,8 @@ func (f *files) display(abs string) string {
 	return rel
 }
 
-// Files returns the parsed files by display name, as
-// hcl.NewDiagnosticTextWriter wants them.
+// Files returns the parsed files by display name, for diag.Write's
+// snippets.
 func (f *files) Files() map[string]*hcl.File {
 	f.mu.Lock()
 	defer f.mu.Unlock()

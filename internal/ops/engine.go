@@ -16,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/state"
@@ -188,8 +189,7 @@ func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode Dep
 			out[d.Name] = config.DependencyOutputs{Unknown: true, From: "no state yet"}
 			continue
 		}
-		at := fmt.Sprintf("%s:%d:%d", d.Range.Filename, d.Range.Start.Line, d.Range.Start.Column)
-		msg := fmt.Sprintf("dependency %q (unit %s, declared at %s) has no state yet (%s): apply %s first", d.Name, dep.Path, at, b.Describe(), dep.Path)
+		msg := fmt.Sprintf("dependency %q (unit %s, declared at %s) has no state yet (%s): apply %s first", d.Name, dep.Path, diag.At(d.Range), b.Describe(), dep.Path)
 		if mode == MocksAllowed {
 			msg += ", or give the dependency block mock_outputs so that it can be planned before " + dep.Path + " exists"
 		}
