@@ -336,6 +336,16 @@ inputs = { name = "network", upstream = "changed" }
 	r = tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
 	contains(t, "no credentials", strings.ToLower(r.stderr), "credentials")
 
+	// Off AWS the metadata service, the chain's last link, does not answer:
+	// that is still "no credentials", not an endpoint to check.
+	tr.env = append(noCreds, "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials", "AWS_CONFIG_FILE=/nonexistent/config",
+		fmt.Sprintf("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%d", closedPort(t)))
+	r = tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	contains(t, "no credentials, silent metadata service", r.stderr, "AWS_ACCESS_KEY_ID")
+	if strings.Contains(r.stderr, "cannot reach") {
+		t.Errorf("a silent metadata service reported as an unreachable endpoint:\n%s", r.stderr)
+	}
+
 	if after := objectVersions(t, c, bucket); after != before {
 		t.Errorf("state changed:\nbefore %s\nafter  %s", before, after)
 	}
