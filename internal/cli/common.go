@@ -111,15 +111,7 @@ func (a *app) formatDiags(loader *config.Loader) func(hcl.Diagnostics) string {
 }
 
 // ordered returns the selected units in dependency order.
-func (s *session) ordered() []string {
-	var out []string
-	for _, n := range s.graph.Order() {
-		if s.selected[n] {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+func (s *session) ordered() []string { return s.graph.OrderOf(s.selected) }
 
 // terraformSession finds terraform and writes the CLI configuration for
 // the commands that run it.

@@ -170,6 +170,17 @@ func (g *Graph) Nodes() []string { return g.nodes }
 // dependencies, ties broken by name.
 func (g *Graph) Order() []string { return g.order }
 
+// OrderOf returns the selected units in dependency order.
+func (g *Graph) OrderOf(selected map[string]bool) []string {
+	var out []string
+	for _, n := range g.order {
+		if selected[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Dependencies returns the direct dependencies of n.
 func (g *Graph) Dependencies(n string) []string { return g.deps[n] }
 

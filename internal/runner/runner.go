@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"time"
 
@@ -109,16 +110,9 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 	if par < 1 {
 		par = 1
 	}
-	var order []string
-	for _, n := range o.Graph.Order() {
-		if o.Selected[n] {
-			order = append(order, n)
-		}
-	}
+	order := o.Graph.OrderOf(o.Selected)
 	if o.Reverse {
-		for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
-			order[i], order[j] = order[j], order[i]
-		}
+		slices.Reverse(order)
 	}
 	rank := make(map[string]int, len(order))
 	for i, n := range order {
