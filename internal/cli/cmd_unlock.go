@@ -2,12 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/stackctl/stackctl/internal/backend"
+	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/state"
 )
 
@@ -71,15 +71,9 @@ Examples:
 			if err != nil {
 				return err
 			}
-			wd, err := tf.Prepare(c.Context, s.stack.Env.Name, u, io.Discard)
-			if err != nil {
+			engine := &ops.Engine{Stack: s.stack, Session: tf, States: opener}
+			if err := engine.ForceUnlock(c.Context, u, lockID); err != nil {
 				return &exitError{code: 1, err: err}
-			}
-			if _, err := wd.EnsureInit(c.Context, true); err != nil {
-				return &exitError{code: 1, err: fmt.Errorf("terraform init in %s: %w", u.Path, err)}
-			}
-			if err := wd.ForceUnlock(c.Context, lockID); err != nil {
-				return &exitError{code: 1, err: fmt.Errorf("terraform force-unlock: %w", err)}
 			}
 			fmt.Fprintf(a.streams.Out, "Released lock %s of %s (%s).\n", lockID, u.Path, b.Describe())
 			return nil

@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -83,4 +84,21 @@ func orPlaceholder(id string) string {
 		return "LOCK_ID"
 	}
 	return id
+}
+
+// ForceUnlock releases lock lockID of u's state through terraform, which
+// knows every backend's lock format; the working folder is initialised
+// first if it never was.
+func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string) error {
+	wd, err := e.Session.Prepare(ctx, e.Stack.Env.Name, u, io.Discard)
+	if err != nil {
+		return err
+	}
+	if _, err := wd.EnsureInit(ctx, true); err != nil {
+		return fmt.Errorf("terraform init in %s: %w", u.Path, err)
+	}
+	if err := wd.ForceUnlock(ctx, lockID); err != nil {
+		return fmt.Errorf("terraform force-unlock: %w", err)
+	}
+	return nil
 }
