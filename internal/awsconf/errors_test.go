@@ -4,30 +4,12 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// noCredentials leaves the default chain nothing to find but the instance
-// metadata service.
-func noCredentials(t *testing.T) {
-	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
-	t.Setenv("AWS_CONFIG_FILE", empty)
-}
+	"github.com/stackctl/stackctl/internal/testutil"
+)
 
 func closedURL(t *testing.T) string {
 	t.Helper()
@@ -61,7 +43,7 @@ func TestCheckCredentials(t *testing.T) {
 			want: "cannot reach the credentials service (connection refused): check endpoints.sts"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			noCredentials(t)
+			testutil.NoAWSCredentials(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}

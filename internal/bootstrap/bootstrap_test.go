@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -22,6 +20,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/stackctl/stackctl/internal/awsconf"
+	"github.com/stackctl/stackctl/internal/testutil"
 	"github.com/stackctl/stackctl/internal/testutil/moto"
 )
 
@@ -505,17 +504,7 @@ func TestBucketInAnotherRegion(t *testing.T) {
 
 // Without credentials bootstrap says what to set, before any call.
 func TestMissingCredentials(t *testing.T) {
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
-	t.Setenv("AWS_CONFIG_FILE", empty)
+	testutil.NoAWSCredentials(t)
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	cfg, err := awsconf.LoadWith(context.Background(), awsconf.Options{Region: "us-east-1"})
 	if err != nil {

@@ -2,33 +2,19 @@ package config
 
 import (
 	"maps"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-)
 
-func writeTree(t testing.TB, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+	"github.com/stackctl/stackctl/internal/testutil"
+)
 
 func load(t *testing.T, files map[string]string, env string, getenv map[string]string) (*Stack, hcl.Diagnostics) {
 	t.Helper()
-	dir := writeTree(t, files)
+	dir := testutil.WriteTree(t, files)
 	l := NewLoader(Options{Dir: dir, Getenv: func(k string) (string, bool) { v, ok := getenv[k]; return v, ok }})
 	return l.Load(env)
 }
@@ -301,7 +287,7 @@ inputs = {
 }
 
 func TestEachFileParsedOnce(t *testing.T) {
-	dir := writeTree(t, base)
+	dir := testutil.WriteTree(t, base)
 	l := NewLoader(Options{Dir: dir})
 	st, diags := l.Load("dev")
 	if diags.HasErrors() {

@@ -4,7 +4,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -14,10 +13,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 var binary string
@@ -127,11 +127,11 @@ func (tr *tree) read(rel string) string {
 	return string(b)
 }
 
-func (tr *tree) command(ctx context.Context, args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+func (tr *tree) command(ctx context.Context, args ...string) (*exec.Cmd, *testutil.SyncBuffer, *testutil.SyncBuffer) {
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = tr.dir
 	cmd.Env = tr.env
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd, &stdout, &stderr
@@ -190,7 +190,7 @@ func lines(s string) []string {
 }
 
 // waitFor waits until a running stackctl prints want, at most a minute.
-func waitFor(t *testing.T, cmd *exec.Cmd, out *syncBuffer, want string) {
+func waitFor(t *testing.T, cmd *exec.Cmd, out *testutil.SyncBuffer, want string) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for !strings.Contains(out.String(), want) {
@@ -200,22 +200,4 @@ func waitFor(t *testing.T, cmd *exec.Cmd, out *syncBuffer, want string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while the process writes it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,13 +1,14 @@
 package graph
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stackctl/stackctl/internal/config"
+
+	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 func TestOrderIsDeterministicAndRespectsDependencies(t *testing.T) {
@@ -87,23 +88,13 @@ func TestFormats(t *testing.T) {
 }
 
 func TestFromStackCycleSaysWhere(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := testutil.WriteTree(t, map[string]string{
 		"stackctl.hcl":                 `project = "p"`,
 		"infra/live/dev/env.hcl":       ``,
 		"infra/live/dev/a/unit.hcl":    "dependency \"b\" {\n  path = \"../b\"\n}\n",
 		"infra/live/dev/b/unit.hcl":    "\ndependency \"a\" {\n  path = \"../a\"\n}\n",
 		"infra/live/dev/free/unit.hcl": ``,
-	}
-	for rel, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	st, diags := config.NewLoader(config.Options{Dir: dir}).Load("dev")
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())

@@ -8,13 +8,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/config"
+
+	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 // TestWorkdirPlanApply runs the real terraform through one working folder:
@@ -62,7 +63,7 @@ output "out" { value = terraform_data.x.output }
 		Source:  config.Source{Raw: "../../../modules/app", Local: true, Dir: mod},
 		Backend: config.Backend{Type: config.BackendLocal, Config: map[string]cty.Value{"path": cty.StringVal(filepath.Join(root, ".stackctl", "state", "dev", "app", "terraform.tfstate"))}},
 	}
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	wd, err := s.Prepare(ctx, "dev", u, out)
 	if err != nil {
 		t.Fatal(err)
@@ -122,23 +123,4 @@ output "out" { value = terraform_data.x.output }
 	if strings.Contains(out.String(), `"terraform_version"`) {
 		t.Errorf("terraform version's JSON reached the unit's output:\n%s", out.String())
 	}
-}
-
-// syncBuffer is what the unit's output writer is in stackctl: safe for
-// terraform-exec, which copies stdout and stderr at the same time.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -25,6 +25,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/testutil/moto"
+
+	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 // srv is one emulator for the package; every test uses its own bucket.
@@ -199,7 +201,7 @@ func TestCheckBucket(t *testing.T) {
 		t.Logf("unreachable endpoint reported in %s: %v", took.Round(time.Millisecond), err)
 	})
 	t.Run("missing credentials", func(t *testing.T) {
-		clearCredentials(t)
+		testutil.NoAWSCredentials(t)
 		t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 		s, err := FromConfig(s3Backend(map[string]cty.Value{"bucket": cty.StringVal("b"), "key": cty.StringVal("k"), "region": cty.StringVal("us-east-1"),
 			"endpoints": cty.ObjectVal(map[string]cty.Value{"s3": cty.StringVal(srv.URL)})}))
@@ -224,7 +226,7 @@ func TestCheckBucket(t *testing.T) {
 	// Off AWS the instance metadata service, the chain's last link, does
 	// not answer: still no credentials, not an endpoint to fix.
 	t.Run("missing credentials, metadata service unreachable", func(t *testing.T) {
-		clearCredentials(t)
+		testutil.NoAWSCredentials(t)
 		t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:"+closedPort(t))
 		// One attempt per request: each would wait out the metadata
 		// service's own retries again.
@@ -274,23 +276,6 @@ func TestCheckBucket(t *testing.T) {
 			}
 		}
 	})
-}
-
-// clearCredentials leaves the SDK's default chain nothing to find but the
-// instance metadata service.
-func clearCredentials(t *testing.T) {
-	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
-	t.Setenv("AWS_CONFIG_FILE", empty)
 }
 
 // closedPort returns a loopback port nothing listens on.
