@@ -52,17 +52,3 @@ func TestLiveViewOnATerminal(t *testing.T) {
 		t.Errorf("a terminal got the prefixed stream instead of the live view:\n%s", text)
 	}
 }
-
-// On a terminal, apply asks; anything but "yes" cancels it.
-func TestApplyAsksOnATerminal(t *testing.T) {
-	t.Parallel()
-	tr := newTree(t, chain())
-	out, code := onTerminal(t, tr, "no\n", "apply dev --no-color")
-	contains(t, "terminal", out, "Do you want to apply 4 unit(s) of dev?", "apply cancelled")
-	if strings.Contains(out, "▶") || strings.Contains(out, "succeeded") {
-		t.Errorf("apply ran without a yes:\n%s", out)
-	}
-	if code != 1 {
-		t.Errorf("a cancelled apply exits %d, want 1", code)
-	}
-}

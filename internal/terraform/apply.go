@@ -20,5 +20,5 @@ func (w *Workdir) Apply(ctx context.Context, p *Plan, o ApplyOptions) error {
 		opts = append(opts, tfexec.LockTimeout(o.LockTimeout))
 	}
 	opts = append(opts, o.Extra...)
-	return w.tf.Apply(ctx, opts...)
+	return classify("apply", w.tf.Apply(ctx, opts...))
 }

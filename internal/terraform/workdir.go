@@ -22,7 +22,6 @@ import (
 const (
 	BackendFile     = "stackctl_backend.tf.json"
 	VarsFile        = "stackctl.auto.tfvars.json"
-	planFile        = "stackctl.tfplan"
 	fetchRecordFile = "stackctl-source.json"
 	initKeyFile     = "stackctl-init.key"
 )
@@ -42,6 +41,29 @@ type Workdir struct {
 	backendJSON []byte
 	out         io.Writer
 	versioned   bool
+	// inputLines maps a line of the generated tfvars file to the input
+	// whose value starts there, to point terraform's errors at the
+	// stackctl file that set it.
+	inputLines map[int]string
+}
+
+// SetOutput sends terraform's output to out from now on.
+func (w *Workdir) SetOutput(out io.Writer) {
+	w.out = out
+	w.tf.SetStdout(out)
+	w.tf.SetStderr(out)
+}
+
+// InputAtLine names the input written at (or whose value spans) a line of
+// the generated tfvars file; "" when none is.
+func (w *Workdir) InputAtLine(line int) string {
+	name, best := "", 0
+	for l, n := range w.inputLines {
+		if l <= line && l > best {
+			name, best = n, l
+		}
+	}
+	return name
 }
 
 // quietly runs f with terraform's stdout discarded. terraform-exec copies
@@ -294,6 +316,16 @@ func (w *Workdir) WriteInputs(inputs map[string]cty.Value) (ignored []string, er
 	data, err := json.MarshalIndent(vals, "", "  ")
 	if err != nil {
 		return nil, err
+	}
+	w.inputLines = map[int]string{}
+	for i, line := range strings.Split(string(data), "\n") {
+		// Top-level keys are indented by exactly two spaces.
+		if strings.HasPrefix(line, `  "`) {
+			var key string
+			if k, _, ok := strings.Cut(line[2:], `":`); ok && json.Unmarshal([]byte(k+`"`), &key) == nil {
+				w.inputLines[i+1] = key
+			}
+		}
 	}
 	return ignored, writeIfChanged(filepath.Join(w.Dir, VarsFile), append(data, '\n'), 0o600)
 }
