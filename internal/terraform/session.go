@@ -36,6 +36,7 @@ type Session struct {
 
 	cliConfigContent []byte
 	env              map[string]string
+	rootDir          string
 	// initMu serialises `terraform init`: the shared plugin cache is not
 	// safe for concurrent installs (terraform documents this), and init
 	// only runs when something changed, so little is lost.
@@ -54,7 +55,7 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
+	s := &Session{rootDir: o.RootDir, Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
 	if err := os.MkdirAll(o.PluginCacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("plugin cache: %w", err)
 	}

@@ -104,7 +104,24 @@ const WaitDelay = 30 * time.Minute
 func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, out io.Writer) (*Workdir, error) {
 	w := &Workdir{s: s, unit: u, CacheDir: filepath.Join(s.CacheDir, envName, filepath.FromSlash(u.Path))}
 	srcRoot := filepath.Join(w.CacheDir, "src")
-	w.Dir = filepath.Join(srcRoot, filepath.FromSlash(u.Source.Subdir))
+	// Where terraform runs, below srcRoot: the part after "//", or, for a
+	// local module that calls sibling modules (source = "../vpc"), its
+	// place within the smallest folder holding it and all it calls, so
+	// that no one needs Terragrunt's "//" notation for that.
+	sub := filepath.FromSlash(u.Source.Subdir)
+	var moduleDirs []string
+	if u.Source.Local && !u.Source.None && u.Source.Subdir == "" {
+		dirs, err := moduleTree(u.Source.Dir, s.rootDir)
+		if err != nil {
+			return nil, err
+		}
+		if len(dirs) > 1 {
+			base := commonDir(dirs)
+			sub, _ = filepath.Rel(base, u.Source.Dir)
+			moduleDirs = dirs
+		}
+	}
+	w.Dir = filepath.Join(srcRoot, sub)
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -134,8 +151,8 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	w.backendJSON = backend
 	generated := map[string]bool{}
 	prefix := ""
-	if u.Source.Subdir != "" {
-		prefix = u.Source.Subdir + "/"
+	if sub != "" && sub != "." {
+		prefix = filepath.ToSlash(sub) + "/"
 	}
 	for _, name := range []string{BackendFile, VarsFile} {
 		generated[prefix+name] = true
@@ -143,12 +160,27 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 
 	if u.Source.Local {
 		files := map[string]sourceFile{}
-		if u.Source.None {
+		switch {
+		case u.Source.None:
 			for name, f := range overlay {
 				files[name] = f
 			}
-		} else if err := collectTree(u.Source.Dir, files); err != nil {
-			return nil, fmt.Errorf("copying module %s: %w", u.Source.Raw, err)
+		case moduleDirs != nil:
+			base := commonDir(moduleDirs)
+			for _, d := range moduleDirs {
+				rel, _ := filepath.Rel(base, d)
+				one := map[string]sourceFile{}
+				if err := collectTree(d, one); err != nil {
+					return nil, fmt.Errorf("copying module %s: %w", d, err)
+				}
+				for name, f := range one {
+					files[filepath.ToSlash(filepath.Join(rel, name))] = f
+				}
+			}
+		default:
+			if err := collectTree(u.Source.Dir, files); err != nil {
+				return nil, fmt.Errorf("copying module %s: %w", u.Source.Raw, err)
+			}
 		}
 		for name, f := range overlay {
 			files[prefix+name] = f
