@@ -203,3 +203,74 @@ func DeclaredVariables(dir string) (map[string]bool, error) {
 	}
 	return info.Variables, nil
 }
+
+// LocalModuleDirs returns the folders of the local modules that the module
+// in dir calls, directly or through other local modules: absolute, cleaned,
+// sorted, without dir itself. Only the calls are read, not the modules'
+// resources. A called folder that cannot be read is still listed (terraform
+// says what is wrong with it); an unreadable dir is an error.
+func LocalModuleDirs(dir string) ([]string, error) {
+	dir = filepath.Clean(dir)
+	seen := map[string]bool{dir: true}
+	queue := []string{dir}
+	var out []string
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		calls, err := localModuleCalls(d)
+		if err != nil {
+			if d == dir {
+				return nil, err
+			}
+			continue
+		}
+		for _, c := range calls {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+				queue = append(queue, c)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// localModuleCalls lists the folders of the local module calls written in
+// dir's own configuration files.
+func localModuleCalls(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	parser := hclparse.NewParser()
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		isJSON := strings.HasSuffix(name, ".tf.json")
+		if e.IsDir() || strings.HasPrefix(name, ".") || !(isJSON || strings.HasSuffix(name, ".tf")) {
+			continue
+		}
+		var file *hcl.File
+		var diags hcl.Diagnostics
+		if isJSON {
+			file, diags = parser.ParseJSONFile(filepath.Join(dir, name))
+		} else {
+			file, diags = parser.ParseHCLFile(filepath.Join(dir, name))
+		}
+		if file == nil || diags.HasErrors() {
+			continue
+		}
+		content, _, _ := file.Body.PartialContent(moduleSchema)
+		for _, b := range content.Blocks {
+			if b.Type != "module" {
+				continue
+			}
+			c, _, _ := b.Body.PartialContent(moduleCallSchema)
+			if src, ok := localSource(c.Attributes["source"]); ok {
+				out = append(out, filepath.Join(dir, filepath.FromSlash(src)))
+			}
+		}
+	}
+	return out, nil
+}
