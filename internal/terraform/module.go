@@ -217,7 +217,12 @@ func moduleTree(dir, limit string) ([]string, error) {
 		queue = queue[1:]
 		calls, err := localCalls(d)
 		if err != nil {
-			return nil, err
+			if d == dir {
+				return nil, err
+			}
+			// A called folder that cannot be read is still listed:
+			// terraform says what is wrong with it.
+			continue
 		}
 		for _, c := range calls {
 			if seen[c.dir] {
@@ -256,7 +261,8 @@ func localCalls(dir string) ([]localCall, error) {
 	var out []localCall
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".tf") {
+		isJSON := strings.HasSuffix(name, ".tf.json")
+		if e.IsDir() || strings.HasPrefix(name, ".") || !(isJSON || strings.HasSuffix(name, ".tf")) {
 			continue
 		}
 		path := filepath.Join(dir, name)
@@ -264,8 +270,14 @@ func localCalls(dir string) ([]localCall, error) {
 		if err != nil {
 			return nil, err
 		}
-		file, diags := parser.ParseHCL(src, path)
-		if diags.HasErrors() {
+		var file *hcl.File
+		var diags hcl.Diagnostics
+		if isJSON {
+			file, diags = parser.ParseJSON(src, path)
+		} else {
+			file, diags = parser.ParseHCL(src, path)
+		}
+		if file == nil || diags.HasErrors() {
 			// terraform reports syntax errors itself, with context.
 			continue
 		}
@@ -287,6 +299,17 @@ func localCalls(dir string) ([]localCall, error) {
 		}
 	}
 	return out, nil
+}
+
+// LocalModuleDirs returns the folders of the local modules that the module
+// in dir calls, directly or through other local modules: absolute, cleaned,
+// sorted, without dir itself.
+func LocalModuleDirs(dir string) ([]string, error) {
+	dirs, err := moduleTree(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	return dirs[1:], nil
 }
 
 func within(root, path string) bool {
