@@ -261,6 +261,30 @@ func (u *Unit) Apply(ctx context.Context, p *terraform.Plan) error {
 	return nil
 }
 
+// ApplyAuto plans and applies (or destroys) in one terraform process, for
+// runs no one reviews.
+func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) {
+	step := "apply"
+	if destroy {
+		step = "destroy"
+	}
+	u.Step(step)
+	o := terraform.AutoApplyOptions{Destroy: destroy, LockTimeout: u.e.opts.LockTimeout}
+	if pt := u.e.opts.PassThrough; pt != nil {
+		o.Extra = pt.Auto
+	}
+	a, err := u.wd.ApplyAuto(ctx, o)
+	if err != nil {
+		return UnitResult{}, u.Fail(err)
+	}
+	c := a.Changes
+	r := UnitResult{Changes: &c, HasChanges: a.HasChanges, DepHash: u.depHash}
+	if !a.HasChanges {
+		r.Message = "no changes"
+	}
+	return r, nil
+}
+
 // Validate runs terraform validate.
 func (u *Unit) Validate(ctx context.Context) error {
 	u.Step("validate")
