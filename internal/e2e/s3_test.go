@@ -214,11 +214,13 @@ func TestS3StateApplyOutputsNoOp(t *testing.T) {
 	contains(t, "no-op plan", r.stdout, "plan dev: 4 succeeded")
 }
 
-// Two applies of one unit at once: the second waits for the lock, gives
-// up after --lock-timeout naming who holds it, and the state is intact.
-// The first holds the lock for 15 s: the second must start, plan and time
-// out within that, also on a loaded 2-core machine running the other
-// tests with -race.
+// Two applies of one unit at once, from two checkouts sharing one state
+// (two CI jobs, two laptops): the second waits for the lock, gives up after
+// --lock-timeout naming who holds it, and the state is intact. The first
+// holds the lock for 15 s: the second must start, plan and time out within
+// that, also on a loaded 2-core machine running the other tests with
+// -race. (Two runs in one checkout wait for each other's working folder
+// first: TestTwoRunsInOneCheckout.)
 func TestS3ConcurrentAppliesLock(t *testing.T) {
 	t.Parallel()
 	tr, srv, bucket := s3Tree(t, map[string]string{
@@ -235,7 +237,7 @@ inputs = { name = "slow", sleep = 15 }
 	}
 	waitFor(t, first, out1, "Provisioning with 'local-exec'")
 	t0 := time.Now()
-	r := tr.must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
+	r := tr.checkout().must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
 	if d := time.Since(t0); d < 2*time.Second {
 		t.Errorf("the second apply gave up after %s, before the lock timeout", d)
 	}

@@ -108,3 +108,44 @@ func terraformUnder(t *testing.T, dir string) []string {
 	}
 	return pids
 }
+
+// Two runs in one checkout never share a unit's working folder: with
+// different inputs (REV from the environment), the second waits for the
+// first instead of mixing their tfvars and plans, and each applies its own
+// value; a second run that cannot wait long enough fails naming the first.
+func TestTwoRunsInOneCheckout(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/a/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "a-${get_env("REV")}", sleep = 3 }
+`
+	tr := newTree(t, files)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	first, out1, err1 := tr.command(ctx, "apply", "dev", "-u", "a", "--auto-approve", "--stream")
+	first.Env = append(first.Env, "REV=X")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, first, out1, "Provisioning with 'local-exec'")
+	base := tr.env
+	tr.env = append(base, "REV=Z")
+	quick := tr.run("apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "0s")
+	if quick.code != 1 {
+		t.Fatalf("a second run that cannot wait: exit %d\n%s", quick.code, quick)
+	}
+	contains(t, "second run", quick.stdout, "in use by another stackctl run in the same checkout", "stackctl apply dev -u a --auto-approve --stream", "(pid ")
+	tr.env = append(base, "REV=Y")
+	second := tr.must(0, "apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "2m")
+	// The second starts from the first's state, and applies its own value.
+	contains(t, "second run", second.stdout, "waiting for another stackctl run", `"a-X()" -> "a-Y()"`)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first run: %v\n%s\n%s", err, out1, err1)
+	}
+	contains(t, "first run", out1.String(), "Apply complete! Resources: 1 added", `value = "a-X()"`)
+	if strings.Contains(out1.String(), "a-Y") {
+		t.Errorf("the first run saw the second's inputs:\n%s", out1)
+	}
+	r := tr.must(0, "output", "dev", "-u", "a", "--json")
+	contains(t, "state after both", r.stdout, `"a-Y()"`)
+}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -66,6 +67,9 @@ type Engine struct {
 	sessionOnce sync.Once
 	session     *terraform.Session
 	sessionErr  error
+
+	// early prepares working folders ahead of units' turns in a run.
+	early *early
 
 	mu       sync.Mutex
 	reads    map[string]*stateRead // unit path → its state, read once
@@ -155,6 +159,11 @@ func (e *Engine) Terraform(ctx context.Context) (*terraform.Session, error) {
 			RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
 			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ,
 		})
+		if e.sessionErr == nil && e.opts.LockTimeout != "" {
+			if d, err := time.ParseDuration(e.opts.LockTimeout); err == nil {
+				e.session.FolderWait = d
+			}
+		}
 	})
 	return e.session, e.sessionErr
 }

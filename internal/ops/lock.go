@@ -76,6 +76,7 @@ func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string)
 	if err != nil {
 		return err
 	}
+	defer wd.Close()
 	if _, err := wd.EnsureInit(ctx, true); err != nil {
 		return fmt.Errorf("terraform init in %s: %w", u.Path, err)
 	}

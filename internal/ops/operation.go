@@ -161,6 +161,16 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 	if op.Order == Reverse {
 		slices.Reverse(order)
 	}
+	if op.Order == Forward {
+		// Units that wait for their dependencies get their working folder
+		// and init done meanwhile. Not for destroy: a unit without state
+		// needs no terraform at all.
+		e.early = e.startEarly(ctx, &op, order)
+		defer func() {
+			e.early.close()
+			e.early = nil
+		}()
+	}
 	t0 := time.Now()
 	results := runner.Run(ctx, runner.Options{
 		Graph: e.Graph, Selected: sel, Parallelism: o.Parallelism,
@@ -168,6 +178,7 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 	}, func(ctx context.Context, path string, uio runner.UnitIO) (UnitResult, error) {
 		u := &Unit{e: e, op: &op, Config: e.Stack.Unit(path), io: uio}
 		res, err := op.Steps(ctx, u)
+		u.wd.Close()
 		res.Warnings = append(u.warnings, res.Warnings...)
 		if err != nil {
 			u.discardPlans()

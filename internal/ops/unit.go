@@ -157,15 +157,25 @@ func (u *Unit) Prepare(ctx context.Context) error {
 // Setup is Prepare after Render: the working folder, the inputs file and
 // init when needed.
 func (u *Unit) Setup(ctx context.Context) error {
-	tf, err := u.e.Terraform(ctx)
+	eu, err := u.e.early.claim(ctx, u.Path())
 	if err != nil {
 		return err
 	}
-	wd, err := tf.Prepare(ctx, u.e.Env(), u.Config, u.out)
-	if err != nil {
+	if eu != nil {
+		// Prepared ahead of time: its output belongs in this unit's log.
+		_, _ = u.io.Output().Write(eu.out.Bytes())
+		if eu.err != nil {
+			return eu.err
+		}
+		u.wd, u.initRan = eu.wd, eu.initRan
+		u.mu.Lock()
+		u.warnings = append(u.warnings, eu.warnings...)
+		u.mu.Unlock()
+		u.wd.SetOutput(u.out)
+	} else if err := u.setupFolder(ctx, u.out); err != nil {
 		return err
 	}
-	u.wd = wd
+	wd := u.wd
 	vals := make(map[string]cty.Value, len(u.inputs))
 	known := true
 	for _, in := range u.inputs {
@@ -183,6 +193,21 @@ func (u *Unit) Setup(ctx context.Context) error {
 		}
 		u.warnIgnored(ignored)
 	}
+	return nil
+}
+
+// setupFolder builds the working folder and runs init when something it
+// depends on changed; neither needs the unit's inputs.
+func (u *Unit) setupFolder(ctx context.Context, out io.Writer) error {
+	tf, err := u.e.Terraform(ctx)
+	if err != nil {
+		return err
+	}
+	wd, err := tf.Prepare(ctx, u.e.Env(), u.Config, out)
+	if err != nil {
+		return err
+	}
+	u.wd = wd
 	if wd.NeedsInit(u.op.Backend) {
 		u.Step("init")
 		if err := u.init(ctx, wd); err != nil {
@@ -201,8 +226,9 @@ func (u *Unit) Init(ctx context.Context) error {
 func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	u.initRan = true
 	watch := &warningWatch{}
-	wd.SetOutput(io.MultiWriter(u.out, watch))
-	defer wd.SetOutput(u.out)
+	out := u.Output()
+	wd.SetOutput(io.MultiWriter(out, watch))
+	defer wd.SetOutput(out)
 	if err := wd.Init(ctx, u.op.Backend); err != nil {
 		return u.Fail(err)
 	}

@@ -41,10 +41,20 @@ type Workdir struct {
 	backendJSON []byte
 	out         io.Writer
 	versioned   bool
+	// lock is the working folder's lock, held until Close.
+	lock *os.File
 	// inputLines maps a line of the generated tfvars file to the input
 	// whose value starts there, to point terraform's errors at the
 	// stackctl file that set it.
 	inputLines map[int]string
+}
+
+// Close releases the working folder for other runs in this checkout.
+func (w *Workdir) Close() {
+	if w != nil && w.lock != nil {
+		w.lock.Close()
+		w.lock = nil
+	}
 }
 
 // SetOutput sends terraform's output to out from now on.
@@ -125,6 +135,17 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	lock, err := lockFolder(ctx, w.CacheDir, out, s.FolderWait)
+	if err != nil {
+		return nil, err
+	}
+	w.lock = lock
+	ok := false
+	defer func() {
+		if !ok {
+			w.Close()
+		}
+	}()
 	tf, err := tfexec.NewTerraform(w.Dir, s.Binary.Path)
 	if err != nil {
 		return nil, err
@@ -198,6 +219,7 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	if err != nil {
 		return nil, fmt.Errorf("reading the configuration of %s: %w", u.Path, err)
 	}
+	ok = true
 	return w, nil
 }
 
