@@ -46,6 +46,7 @@ type runOptions struct {
 	JSON             bool
 	Parallelism      int
 	LockTimeout      string
+	StallTimeout     time.Duration
 	Stream           bool
 	DetailedExitcode bool
 	AutoApprove      bool
@@ -58,6 +59,7 @@ func (a *app) runCommand(name, usage string, runF func(*runOptions) error) *ucli
 		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: fmt.Sprintf("run at most `N` units at once (1-%d)", maxParallelism), EnvVars: envVar("PARALLELISM")},
 		&ucli.StringFlag{Name: "lock-timeout", Value: "30s", Usage: "how long terraform waits for a state lock held by another run (`DURATION`: 0s, 30s, 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
 		&ucli.BoolFlag{Name: "stream", Usage: "stream terraform's output with a [unit] prefix even on a terminal", EnvVars: envVar("STREAM")},
+		&ucli.DurationFlag{Name: "stall-timeout", Value: 10 * time.Minute, Usage: "stop a unit that shows no progress for this long (`DURATION`; 0 never)", EnvVars: envVar("STALL_TIMEOUT")},
 	)
 	switch name {
 	case "plan":
@@ -92,7 +94,7 @@ With no terminal to ask, --auto-approve is required.`
 		Action: func(c *ucli.Context) error {
 			o := &runOptions{
 				Command: name, JSON: c.Bool("json"), Parallelism: c.Int("parallelism"), LockTimeout: c.String("lock-timeout"),
-				Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
+				StallTimeout: c.Duration("stall-timeout"), Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
 				PassThrough: a.passThrough,
 			}
 			o.fill(a, c)
@@ -111,6 +113,9 @@ func (o *runOptions) check() error {
 	}
 	if o.Parallelism < 1 || o.Parallelism > maxParallelism {
 		return &exitError{code: 1, err: fmt.Errorf("--parallelism %d is out of range: give 1 to %d units at once", o.Parallelism, maxParallelism)}
+	}
+	if o.StallTimeout < 0 {
+		return &exitError{code: 1, err: fmt.Errorf("--stall-timeout %s is negative: give a duration, or 0 to never stop a quiet unit", o.StallTimeout)}
 	}
 	if o.LockTimeout != "" {
 		d, err := time.ParseDuration(o.LockTimeout)
@@ -143,7 +148,7 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 			return err
 		}
 	}
-	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass})
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
 	if err != nil {
 		return err
 	}

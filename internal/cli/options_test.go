@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -38,15 +39,15 @@ func TestFlagsToOptions(t *testing.T) {
 			args []string
 			want runOptions
 		}{
-			{"plan", []string{"dev", "-u", "a,b", "-u", "c", "-p", "3", "--detailed-exitcode", "--lock-timeout", "5m", "--stream", "--json", "--no-color", "--root", "/r", "--", "-target=x"},
+			{"plan", []string{"dev", "-u", "a,b", "-u", "c", "-p", "3", "--detailed-exitcode", "--lock-timeout", "5m", "--stall-timeout", "90s", "--stream", "--json", "--no-color", "--root", "/r", "--", "-target=x"},
 				runOptions{commonOptions: commonOptions{Env: "dev", Root: "/r", NoColor: true, Units: []string{"a", "b", "c"}, Args: []string{}},
-					Command: "plan", JSON: true, Parallelism: 3, LockTimeout: "5m", Stream: true, DetailedExitcode: true, PassThrough: []string{"-target=x"}}},
+					Command: "plan", JSON: true, Parallelism: 3, LockTimeout: "5m", StallTimeout: 90 * time.Second, Stream: true, DetailedExitcode: true, PassThrough: []string{"-target=x"}}},
 			{"apply", []string{"prod", "--auto-approve"},
-				runOptions{commonOptions: commonOptions{Env: "prod", Args: []string{}}, Command: "apply", Parallelism: defaultParallelism(), LockTimeout: "30s", AutoApprove: true}},
+				runOptions{commonOptions: commonOptions{Env: "prod", Args: []string{}}, Command: "apply", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute, AutoApprove: true}},
 			{"destroy", []string{"dev", "-p", "0"},
-				runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{}}, Command: "destroy", Parallelism: 0, LockTimeout: "30s"}},
-			{"init", []string{}, runOptions{commonOptions: commonOptions{Env: "staging"}, Command: "init", Parallelism: defaultParallelism(), LockTimeout: "30s"}},
-			{"validate", []string{"dev", "extra"}, runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{"extra"}}, Command: "validate", Parallelism: defaultParallelism(), LockTimeout: "30s"}},
+				runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{}}, Command: "destroy", Parallelism: 0, LockTimeout: "30s", StallTimeout: 10 * time.Minute}},
+			{"init", []string{}, runOptions{commonOptions: commonOptions{Env: "staging"}, Command: "init", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute}},
+			{"validate", []string{"dev", "extra"}, runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{"extra"}}, Command: "validate", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute}},
 		}
 		for _, c := range cases {
 			a := testApp(map[string]string{"STACKCTL_ENV": "staging"})

@@ -353,3 +353,36 @@ inputs = { name = "network", upstream = "changed" }
 	}
 	tr.env = good
 }
+
+// --lock-timeout is waited out in full: terraform alone retries a lock at
+// about 0, 1, 3, 7, 15 and 31 s, so with -lock-timeout=28s it gives up
+// after 15 s while a 20 s apply still holds the lock. stackctl tries again
+// with what is left, and the second apply goes through once the first is
+// done.
+func TestS3LockTimeoutIsWaitedInFull(t *testing.T) {
+	t.Parallel()
+	tr, _, _ := s3Tree(t, map[string]string{
+		"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 20 }
+`,
+	})
+	tr.must(0, "bootstrap", "dev")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	first, out1, err1 := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, first, out1, "Provisioning with 'local-exec'")
+	second := tr.checkout()
+	second.write(map[string]string{"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "slow2" }
+`})
+	r := second.must(0, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "28s")
+	contains(t, "second apply", r.stdout, "Apply complete!")
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first apply: %v\n%s\n%s", err, out1, err1)
+	}
+	r = tr.must(0, "output", "dev", "--unit", "slow", "--json")
+	contains(t, "state after both", r.stdout, `"value": "slow2()"`)
+}

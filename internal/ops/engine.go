@@ -48,6 +48,9 @@ type Options struct {
 	PassThrough *terraform.PassThrough
 	// Offline forbids downloading terraform.
 	Offline bool
+	// StallTimeout stops a unit that shows no progress (no output, no new
+	// step) for this long; 0 never does.
+	StallTimeout time.Duration
 }
 
 // Engine is one loaded environment and what every unit's work in this

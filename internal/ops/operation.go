@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -171,13 +172,21 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 			e.early = nil
 		}()
 	}
+	dog := newWatchdog(e.opts.StallTimeout)
+	defer dog.close()
 	t0 := time.Now()
 	results := runner.Run(ctx, runner.Options{
 		Graph: e.Graph, Selected: sel, Parallelism: o.Parallelism,
 		Reverse: op.Order == Reverse, Independent: op.Order == Independent, Observer: o.Observer,
 	}, func(ctx context.Context, path string, uio runner.UnitIO) (UnitResult, error) {
-		u := &Unit{e: e, op: &op, Config: e.Stack.Unit(path), io: uio}
+		u := &Unit{e: e, op: &op, Config: e.Stack.Unit(path)}
+		ctx, wio, done := dog.watch(ctx, u, uio)
+		u.io = wio
+		defer done()
 		res, err := op.Steps(ctx, u)
+		if err != nil && u.stalledMessage() != "" && !errors.Is(err, context.Canceled) {
+			err = &UnitError{Message: u.stalledMessage() + "; it was stopped", Err: err}
+		}
 		u.wd.Close()
 		res.Warnings = append(u.warnings, res.Warnings...)
 		if err != nil {

@@ -41,6 +41,7 @@ type Unit struct {
 	wd      *terraform.Workdir
 
 	initRan bool
+	stalled string
 
 	mu       sync.Mutex
 	plans    []*terraform.Plan
@@ -259,7 +260,15 @@ func (u *Unit) planOptions(o terraform.PlanOptions) terraform.PlanOptions {
 // the caller; a plan that failed is removed at once.
 func (u *Unit) Plan(ctx context.Context, o terraform.PlanOptions) (*terraform.Plan, error) {
 	u.Step("plan")
-	p, err := u.wd.Plan(ctx, u.planOptions(o))
+	var p *terraform.Plan
+	err := u.lockWait(ctx, func(lt string) error {
+		var err error
+		p.Discard()
+		oo := u.planOptions(o)
+		oo.LockTimeout = lt
+		p, err = u.wd.Plan(ctx, oo)
+		return err
+	})
 	if err != nil {
 		p.Discard()
 		return nil, u.Fail(err)
@@ -277,14 +286,15 @@ func (u *Unit) Apply(ctx context.Context, p *terraform.Plan) error {
 		step = "destroy"
 	}
 	u.Step(step)
-	o := terraform.ApplyOptions{LockTimeout: u.e.opts.LockTimeout}
+	o := terraform.ApplyOptions{}
 	if pt := u.e.opts.PassThrough; pt != nil {
 		o.Extra = pt.Apply
 	}
-	if err := u.wd.Apply(ctx, p, o); err != nil {
-		return u.Fail(err)
-	}
-	return nil
+	err := u.lockWait(ctx, func(lt string) error {
+		o.LockTimeout = lt
+		return u.wd.Apply(ctx, p, o)
+	})
+	return u.Fail(err)
 }
 
 // ApplyAuto plans and applies (or destroys) in one terraform process, for
@@ -295,11 +305,17 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 		step = "destroy"
 	}
 	u.Step(step)
-	o := terraform.AutoApplyOptions{Destroy: destroy, LockTimeout: u.e.opts.LockTimeout}
+	o := terraform.AutoApplyOptions{Destroy: destroy}
 	if pt := u.e.opts.PassThrough; pt != nil {
 		o.Extra = pt.Auto
 	}
-	a, err := u.wd.ApplyAuto(ctx, o)
+	var a *terraform.Applied
+	err := u.lockWait(ctx, func(lt string) error {
+		var err error
+		o.LockTimeout = lt
+		a, err = u.wd.ApplyAuto(ctx, o)
+		return err
+	})
 	if err != nil {
 		return UnitResult{}, u.Fail(err)
 	}
@@ -454,6 +470,9 @@ func (u *Unit) Fail(err error) error {
 	msg := fmt.Sprintf("terraform %s failed: %s", step, summary)
 	if errors.Is(err, context.Canceled) {
 		msg = fmt.Sprintf("terraform %s interrupted", step)
+		if s := u.stalledMessage(); s != "" {
+			msg = fmt.Sprintf("terraform %s %s; it was stopped (raise --stall-timeout if it needs longer in silence)", step, s)
+		}
 	}
 	return &UnitError{Message: redact.String(msg, u.secrets), Err: err}
 }
