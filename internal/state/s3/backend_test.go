@@ -389,8 +389,8 @@ output "secret" {
 	if st == nil {
 		t.Fatal("Read() = nil after terraform apply")
 	}
-	if st.Resources != 1 || !strings.HasPrefix(st.TerraformVersion, "1.") {
-		t.Errorf("Resources = %d, TerraformVersion = %q", st.Resources, st.TerraformVersion)
+	if st.Instances() != 1 || !strings.HasPrefix(st.TerraformVersion, "1.") {
+		t.Errorf("Instances() = %d, TerraformVersion = %q", st.Instances(), st.TerraformVersion)
 	}
 	if got := strings.Join(st.OutputNames(), ","); got != "nested,plain,secret" {
 		t.Fatalf("outputs = %s", got)
