@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/testutil"
 	"github.com/stackctl/stackctl/internal/testutil/tf"
 )
 
@@ -122,7 +123,7 @@ func TestStackctlLockFailsWhileTerraformHoldsIt(t *testing.T) {
 	b := New(u.statePath)
 
 	apply := tf.Command(ctx, t, u.dir, u.env, "apply", "-auto-approve", "-input=false", "-no-color", "-var", "gate=true")
-	var out bytes.Buffer
+	var out testutil.SyncBuffer
 	apply.Stdout, apply.Stderr = &out, &out
 	if err := apply.Start(); err != nil {
 		t.Fatal(err)
@@ -159,7 +160,7 @@ func TestStackctlLockFailsWhileTerraformHoldsIt(t *testing.T) {
 
 // waitFor waits until path exists, failing if the process ends first; the
 // deadline is only a guard.
-func waitFor(t *testing.T, done chan error, out *bytes.Buffer, path string) {
+func waitFor(t *testing.T, done chan error, out *testutil.SyncBuffer, path string) {
 	t.Helper()
 	deadline := time.After(3 * time.Minute)
 	for {
