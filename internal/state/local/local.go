@@ -68,7 +68,7 @@ func (b *Backend) ReadRaw(context.Context) (state.Snapshot, error) {
 		return state.Snapshot{Data: data}, nil
 	}
 	data, err := os.ReadFile(b.Path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || len(data) == 0 {
 		return state.Snapshot{}, nil
 	}
 	if err != nil {
@@ -152,6 +152,9 @@ func (b *Backend) LockInfo(context.Context) (*state.LockInfo, error) {
 // Lock takes the fcntl lock on the state file, creating the file (and its
 // folder) when missing, and writes the lock info file.
 func (b *Backend) Lock(ctx context.Context, info *state.LockInfo) error {
+	if info.ID == "" {
+		return errors.New("a lock needs an ID: make its info with state.NewLockInfo")
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.f != nil {

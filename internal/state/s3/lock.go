@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -85,6 +86,12 @@ func (b *Backend) Lock(ctx context.Context, info *state.LockInfo) error {
 	s := b.Settings
 	if !s.UseLockfile && s.DynamoDBTable == "" {
 		return fmt.Errorf("cannot lock %s: its s3 backend has no locking (neither use_lockfile nor dynamodb_table), and stackctl writes state only under a lock: set use_lockfile = true in remote_state config", b.Describe())
+	}
+	if info.ID == "" {
+		return errors.New("a lock needs an ID: make its info with state.NewLockInfo")
+	}
+	if info.Created.IsZero() {
+		info.Created = time.Now().UTC()
 	}
 	info.Path = s.LockID()
 	if s.UseLockfile {
