@@ -157,6 +157,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "providers"},
 		{Type: "remote_state"},
 		{Type: "locals"},
+		{Type: "parity"},
 	},
 }
 
@@ -263,6 +264,8 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			attrs, d := b.Body.JustAttributes()
 			diags = append(diags, d...)
 			diags = append(diags, mergeLocals(&r.locals, attrs)...)
+		case "parity":
+			diags = append(diags, r.parseParity(b, ctx)...)
 		}
 	}
 	if diags.HasErrors() {

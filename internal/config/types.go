@@ -56,6 +56,8 @@ type Root struct {
 	ProviderMirror string // absolute; "" when unset
 	PluginCacheDir string // absolute
 
+	Parity *Parity // nil without a parity block
+
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock
