@@ -345,6 +345,7 @@ var (
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "dependency", LabelNames: []string{"name"}},
 			{Type: "locals"},
+			{Type: "verify", LabelNames: []string{"name"}},
 		},
 	}
 	dependencySchema = &hcl.BodySchema{
@@ -396,6 +397,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 		return diags
 	}
 	ctx.Variables["local"] = u.locals
+	diags = append(diags, l.unitVerify(u, content.Blocks, ctx)...)
 
 	diags = append(diags, l.unitSource(u, content.Attributes["source"], ctx)...)
 	for _, b := range depBlocks {

@@ -129,6 +129,7 @@ type Unit struct {
 	Source       Source
 	Dependencies []*Dependency
 	Backend      Backend
+	Verify       []*Verify // verify blocks, in file order
 
 	vars       map[string]cty.Value // project, env, unit
 	locals     cty.Value
