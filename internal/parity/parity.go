@@ -9,6 +9,7 @@
 package parity
 
 import (
+	"maps"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -48,9 +49,20 @@ type Unit struct {
 	InputAt map[string]string
 }
 
+// RenderOptions say how FromStack renders units.
+type RenderOptions struct {
+	// ModuleVariables reads the variables a module folder declares
+	// (terraform.DeclaredVariables). When set, a unit with a local module
+	// is compared on the inputs it passes to terraform only, as its tfvars
+	// file holds: env-wide inputs meant for other units stay out of its
+	// comparison. Nil, a remote module or an unreadable folder compares
+	// every input.
+	ModuleVariables func(dir string) (map[string]bool, error)
+}
+
 // FromStack renders every unit of an environment for comparison, with no
 // state read: dependency outputs are symbolic (config.SymbolicInputs).
-func FromStack(st *config.Stack) (*Env, hcl.Diagnostics) {
+func FromStack(st *config.Stack, opts RenderOptions) (*Env, hcl.Diagnostics) {
 	env := &Env{Name: st.Env.Name, Vars: st.Env.Vars}
 	var diags hcl.Diagnostics
 	for _, u := range st.Units {
@@ -59,9 +71,13 @@ func FromStack(st *config.Stack) (*Env, hcl.Diagnostics) {
 		for _, d := range u.Dependencies {
 			pu.Dependencies[d.Name] = d.Path
 		}
+		passed := opts.passed(u)
 		ins, d := st.SymbolicInputs(u)
 		diags = append(diags, d...)
 		for _, in := range ins {
+			if passed != nil && !passed[in.Name] {
+				continue
+			}
 			pu.Inputs[in.Name] = in.Value
 			pu.InputAt[in.Name] = diag.At(in.Range)
 		}
@@ -69,6 +85,27 @@ func FromStack(st *config.Stack) (*Env, hcl.Diagnostics) {
 	}
 	sort.Slice(env.Units, func(i, j int) bool { return env.Units[i].Path < env.Units[j].Path })
 	return env, diags
+}
+
+// passed is the set of variables a unit's configuration declares (its
+// module's and its own folder's .tf files), or nil when not known.
+func (o RenderOptions) passed(u *config.Unit) map[string]bool {
+	if o.ModuleVariables == nil || !u.Source.Local {
+		return nil
+	}
+	vars, err := o.ModuleVariables(filepath.Join(u.Source.Dir, filepath.FromSlash(u.Source.Subdir)))
+	if err != nil {
+		return nil
+	}
+	out := maps.Clone(vars)
+	if !u.Source.None {
+		own, err := o.ModuleVariables(u.Dir)
+		if err != nil {
+			return nil
+		}
+		maps.Copy(out, own)
+	}
+	return out
 }
 
 // OfflineSSM stands in for SSM Parameter Store while environments are

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/terraform"
 	"github.com/stackctl/stackctl/internal/testutil"
 )
 
@@ -75,6 +76,11 @@ inputs = {
 
 func compare(t *testing.T, files map[string]string, opts Options) *Result {
 	t.Helper()
+	return compareWith(t, files, RenderOptions{}, opts)
+}
+
+func compareWith(t *testing.T, files map[string]string, render RenderOptions, opts Options) *Result {
+	t.Helper()
 	dir := testutil.WriteTree(t, files)
 	loader := config.NewLoader(config.Options{Dir: dir, Getenv: func(string) (string, bool) { return "", false }})
 	var envs []*Env
@@ -83,7 +89,7 @@ func compare(t *testing.T, files map[string]string, opts Options) *Result {
 		if diags.HasErrors() {
 			t.Fatalf("load %s: %s", name, diags.Error())
 		}
-		env, diags := FromStack(st)
+		env, diags := FromStack(st, render)
 		if diags.HasErrors() {
 			t.Fatalf("render %s: %s", name, diags.Error())
 		}
@@ -380,7 +386,7 @@ inputs = {
 		if diags.HasErrors() {
 			t.Fatal(diags.Error())
 		}
-		e, diags := FromStack(st)
+		e, diags := FromStack(st, RenderOptions{})
 		if diags.HasErrors() {
 			t.Fatal(diags.Error())
 		}
@@ -389,5 +395,25 @@ inputs = {
 	r := Compare(envs[0], envs[1], Options{})
 	if len(r.Differences) != 1 || find(r, "network", KindInput, "old") == nil {
 		t.Fatalf("want only the parameter that names staging in prod flagged, got:\n%s", human(r, false))
+	}
+}
+
+// Inputs a unit's module does not declare never reach terraform: they are
+// left out when the module's variables are known.
+func TestOnlyPassedInputsCompared(t *testing.T) {
+	files := with(base(), map[string]string{
+		"infra/live/prod/env.hcl": `
+vars   = { region = "eu-west-1", domain = "example.com" }
+inputs = { region = env.region, web_max_tasks = 6 }
+`,
+		"infra/modules/service/main.tf": "variable \"hostnames\" {}\nvariable \"web_max_tasks\" {}\n",
+	})
+	r := compareWith(t, files, RenderOptions{ModuleVariables: terraform.DeclaredVariables}, Options{})
+	if len(r.Differences) != 1 || find(r, "service", KindInput, "web_max_tasks") == nil {
+		t.Fatalf("want web_max_tasks flagged in service only, got:\n%s", human(r, false))
+	}
+	// Without the module's variables every input counts: network too.
+	if r := compare(t, files, Options{}); find(r, "network", KindInput, "web_max_tasks") == nil {
+		t.Fatalf("want web_max_tasks flagged in network too, got:\n%s", human(r, false))
 	}
 }
