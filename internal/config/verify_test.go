@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/diag"
+	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 func withUnit(body string) map[string]string {
@@ -179,5 +180,27 @@ verify "x" {
 	}
 	if got := located(diags); !strings.Contains(got, `unit.hcl:3:16: Unknown output in verify x; Unit web has no output "app_url". Its outputs: url;`) {
 		t.Errorf("message: %s", got)
+	}
+}
+
+// Reading the configuration never reaches for AWS on behalf of a verify
+// block: ssm_parameter is called only when the checks are evaluated.
+func TestVerifySSMOnlyWhenEvaluated(t *testing.T) {
+	dir := testutil.WriteTree(t, withUnit(`
+verify "key" {
+  http {
+    url     = "https://api.example.com/"
+    headers = { "X-Gateway-Key" = ssm_parameter("/shop/dev/key") }
+  }
+}`))
+	calls := 0
+	ssm := func(name string) (string, bool, error) { calls++; return "k-" + name, true, nil }
+	st, diags := NewLoader(Options{Dir: dir, SSM: ssm}).Load("dev")
+	if diags.HasErrors() || calls != 0 {
+		t.Fatalf("load: %d SSM calls, %v", calls, diags)
+	}
+	specs, diags := st.EvalVerify(st.Unit("web"), nil, nil)
+	if diags.HasErrors() || calls != 1 || !specs[0].HTTP.Headers[0].Secret {
+		t.Fatalf("eval: %d SSM calls, %+v, %v", calls, specs[0].HTTP, diags)
 	}
 }
