@@ -157,6 +157,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "providers"},
 		{Type: "remote_state"},
 		{Type: "locals"},
+		{Type: "parity"},
 	},
 }
 
@@ -263,6 +264,8 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			attrs, d := b.Body.JustAttributes()
 			diags = append(diags, d...)
 			diags = append(diags, mergeLocals(&r.locals, attrs)...)
+		case "parity":
+			diags = append(diags, r.parseParity(b, ctx)...)
 		}
 	}
 	if diags.HasErrors() {
@@ -342,6 +345,7 @@ var (
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "dependency", LabelNames: []string{"name"}},
 			{Type: "locals"},
+			{Type: "verify", LabelNames: []string{"name"}},
 		},
 	}
 	dependencySchema = &hcl.BodySchema{
@@ -393,6 +397,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 		return diags
 	}
 	ctx.Variables["local"] = u.locals
+	diags = append(diags, l.unitVerify(u, content.Blocks, ctx)...)
 
 	diags = append(diags, l.unitSource(u, content.Attributes["source"], ctx)...)
 	for _, b := range depBlocks {

@@ -56,6 +56,8 @@ type Root struct {
 	ProviderMirror string // absolute; "" when unset
 	PluginCacheDir string // absolute
 
+	Parity *Parity // nil without a parity block
+
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock
@@ -127,6 +129,7 @@ type Unit struct {
 	Source       Source
 	Dependencies []*Dependency
 	Backend      Backend
+	Verify       []*Verify // verify blocks, in file order
 
 	vars       map[string]cty.Value // project, env, unit
 	locals     cty.Value
