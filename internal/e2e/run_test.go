@@ -297,3 +297,26 @@ func TestCompletionAndHelp(t *testing.T) {
 	r = tr.must(0, "plan", "--help")
 	contains(t, "help", r.stdout, "Examples:", "STACKCTL_PARALLELISM", "--detailed-exitcode")
 }
+
+// Local state and terraform's backup of it hold every secret of a unit's
+// resources: the owner alone may read them.
+func TestLocalStateIsPrivate(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	tr.must(0, "apply", "dev", "-u", "network", "--auto-approve")
+	tr.write(map[string]string{"live/dev/network/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = \"network2\" }\n"})
+	tr.must(0, "apply", "dev", "-u", "network", "--auto-approve")
+	dir := tr.path(".stackctl/state/dev/network")
+	for _, p := range []string{dir + "/terraform.tfstate", dir + "/terraform.tfstate.backup"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Size() == 0 || info.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %d bytes, mode %v; want written, 0600", p, info.Size(), info.Mode().Perm())
+		}
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("state folder: %v, %v; want 0700", info.Mode().Perm(), err)
+	}
+}

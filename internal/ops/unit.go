@@ -20,6 +20,7 @@ import (
 	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -200,6 +201,11 @@ func (u *Unit) Setup(ctx context.Context) error {
 // setupFolder builds the working folder and runs init when something it
 // depends on changed; neither needs the unit's inputs.
 func (u *Unit) setupFolder(ctx context.Context, out io.Writer) error {
+	if b := u.Config.Backend; b.Type == config.BackendLocal && u.op.Backend {
+		if err := local.MakePrivate(b.String("path")); err != nil {
+			return fmt.Errorf("local state of %s: %w", u.Path(), err)
+		}
+	}
 	tf, err := u.e.Terraform(ctx)
 	if err != nil {
 		return err
