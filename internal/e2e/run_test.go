@@ -320,3 +320,40 @@ func TestLocalStateIsPrivate(t *testing.T) {
 		t.Errorf("state folder: %v, %v; want 0700", info.Mode().Perm(), err)
 	}
 }
+
+// A secret that reached a module through a sensitive dependency output
+// stays masked in `output` even when the module's own output is not
+// declared sensitive, and passing it into a variable the module does not
+// declare sensitive is warned about, naming both.
+func TestSensitiveValuesStayMaskedInOutput(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["modules/echo/main.tf"] = `
+variable "password" {
+  type = string
+}
+output "echo" {
+  value = "pw=${var.password}"
+}
+`
+	files["live/dev/echo/unit.hcl"] = `source = "../../../modules/echo"
+dependency "network" {
+  path = "../network"
+}
+inputs = {
+  password = dependency.network.outputs.token
+}
+`
+	tr := newTree(t, files)
+	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r := tr.must(0, "apply", "dev", "--unit", "echo", "--auto-approve")
+	contains(t, "apply summary", r.stdout, `Warning: input "password"`, "live/dev/echo/unit.hcl:6", `variable "password" is not declared sensitive = true`)
+	for _, args := range [][]string{{"output", "dev", "-u", "echo"}, {"output", "dev", "-u", "echo", "--json"}, {"output", "dev", "--json"}} {
+		r := tr.must(0, args...)
+		if strings.Contains(r.stdout, "token-of-network") {
+			t.Errorf("%v shows the secret:\n%s", args, r.stdout)
+		}
+	}
+	r = tr.must(0, "output", "dev", "-u", "echo", "--json", "--show-sensitive")
+	contains(t, "output --show-sensitive", r.stdout, "pw=token-of-network")
+}

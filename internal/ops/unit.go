@@ -17,6 +17,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/state"
@@ -194,8 +195,26 @@ func (u *Unit) Setup(ctx context.Context) error {
 			return err
 		}
 		u.warnIgnored(ignored)
+		u.warnUndeclaredSensitive(ignored)
 	}
 	return nil
+}
+
+// warnUndeclaredSensitive names every secret input the module receives in
+// a variable it does not declare sensitive: terraform would print it in
+// plans and errors. stackctl masks it in everything it shows, but other
+// tools reading the plan would not.
+func (u *Unit) warnUndeclaredSensitive(ignored []string) {
+	skip := map[string]bool{}
+	for _, n := range ignored {
+		skip[n] = true
+	}
+	for _, in := range u.inputs {
+		if skip[in.Name] || !in.Sensitive() || u.wd.VariableSensitive(in.Name) {
+			continue
+		}
+		u.Warn(fmt.Sprintf("input %q (%s) carries a sensitive value, but the module's variable %q is not declared sensitive = true: terraform may print it (stackctl masks it); declare the variable sensitive", in.Name, diag.At(in.Range), in.Name))
+	}
 }
 
 // setupFolder builds the working folder and runs init when something it
