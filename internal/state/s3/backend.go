@@ -122,6 +122,10 @@ func (b *Backend) serviceEndpoint(setting, service, deprecatedEnv string) endpoi
 	return endpoint{url: fmt.Sprintf("https://%s.%s.amazonaws.com", lower, b.cfg.Region), source: "the AWS default for the region"}
 }
 
+// S3EndpointURL is where S3 requests go (the settings, the environment or
+// the AWS default), for telling a plain-HTTP store apart.
+func (b *Backend) S3EndpointURL() string { return b.s3Endpoint().url }
+
 // S3 returns the S3 client the backend uses, configured with the
 // settings' endpoint and path style (for bootstrap).
 func (b *Backend) S3() *s3.Client { return b.s3 }
