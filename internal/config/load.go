@@ -158,6 +158,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "remote_state"},
 		{Type: "locals"},
 		{Type: "parity"},
+		{Type: "retry"},
 	},
 }
 
@@ -188,7 +189,7 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			return nil, hcl.Diagnostics{errorf("Not inside a stackctl repository", "%v", err)}
 		}
 	}
-	r := &Root{Dir: dir, File: filepath.Join(dir, discover.RootFile)}
+	r := &Root{Dir: dir, File: filepath.Join(dir, discover.RootFile), Retry: DefaultRetry()}
 	file, diags := l.files.parse(r.File)
 	if diags.HasErrors() {
 		return nil, diags
@@ -266,6 +267,8 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			diags = append(diags, mergeLocals(&r.locals, attrs)...)
 		case "parity":
 			diags = append(diags, r.parseParity(b, ctx)...)
+		case "retry":
+			diags = append(diags, r.parseRetry(b, ctx)...)
 		}
 	}
 	if diags.HasErrors() {

@@ -57,6 +57,8 @@ type Root struct {
 	PluginCacheDir string // absolute
 
 	Parity *Parity // nil without a parity block
+	// Retry says how transient terraform failures are retried.
+	Retry Retry
 
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute

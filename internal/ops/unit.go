@@ -255,7 +255,7 @@ func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	out := u.Output()
 	wd.SetOutput(io.MultiWriter(out, watch))
 	defer wd.SetOutput(out)
-	if err := wd.Init(ctx, u.op.Backend); err != nil {
+	if err := u.retry(ctx, "init", func() error { return wd.Init(ctx, u.op.Backend) }); err != nil {
 		return u.Fail(err)
 	}
 	for _, w := range watch.found() {
@@ -286,13 +286,15 @@ func (u *Unit) planOptions(o terraform.PlanOptions) terraform.PlanOptions {
 func (u *Unit) Plan(ctx context.Context, o terraform.PlanOptions) (*terraform.Plan, error) {
 	u.Step("plan")
 	var p *terraform.Plan
-	err := u.lockWait(ctx, func(lt string) error {
-		var err error
-		p.Discard()
-		oo := u.planOptions(o)
-		oo.LockTimeout = lt
-		p, err = u.wd.Plan(ctx, oo)
-		return err
+	err := u.retry(ctx, "plan", func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			var err error
+			p.Discard()
+			oo := u.planOptions(o)
+			oo.LockTimeout = lt
+			p, err = u.wd.Plan(ctx, oo)
+			return err
+		})
 	})
 	if err != nil {
 		p.Discard()
@@ -335,11 +337,13 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 		o.Extra = pt.Auto
 	}
 	var a *terraform.Applied
-	err := u.lockWait(ctx, func(lt string) error {
-		var err error
-		o.LockTimeout = lt
-		a, err = u.wd.ApplyAuto(ctx, o)
-		return err
+	err := u.retry(ctx, step, func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			var err error
+			o.LockTimeout = lt
+			a, err = u.wd.ApplyAuto(ctx, o)
+			return err
+		})
 	})
 	if err != nil {
 		return UnitResult{}, u.Fail(err)
