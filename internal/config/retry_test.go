@@ -24,10 +24,10 @@ func TestRetryBlock(t *testing.T) {
 		t.Fatalf("retry: %+v %v", st.Root.Retry, diags)
 	}
 	for root, want := range map[string]string{
-		"retry {\n  max_attempts = 0\n}\n":      "Invalid max_attempts",
-		"retry {\n  wait = \"soon\"\n}\n":        "Invalid wait",
+		"retry {\n  max_attempts = 0\n}\n":         "Invalid max_attempts",
+		"retry {\n  wait = \"soon\"\n}\n":          "Invalid wait",
 		"retry {\n  errors = [\"(unclosed\"]\n}\n": "is not a regular expression",
-		"retry {\n  errors = \"x\"\n}\n":          "Invalid errors",
+		"retry {\n  errors = \"x\"\n}\n":           "Invalid errors",
 	} {
 		_, diags := load(t, with(root), "dev", nil)
 		if !diags.HasErrors() || !strings.Contains(diags.Error(), want) || !strings.Contains(diags.Error(), "stackctl.hcl:") {
