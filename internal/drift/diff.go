@@ -164,3 +164,30 @@ func dropTagsAllEcho(attrs []*Attribute) ([]*Attribute, int) {
 	}
 	return out, dropped
 }
+
+// Changes lists the attributes a planned change sets differently from the
+// object's current value (before → after), masked like drift; read-back
+// noise (null ↔ empty, reordered JSON) is left out, and so are values
+// known only after apply: they follow from the others.
+func Changes(c *tfjson.Change) []*Attribute {
+	if c == nil {
+		return nil
+	}
+	before, _ := c.Before.(map[string]any)
+	after, _ := c.After.(map[string]any)
+	unknown, _ := c.AfterUnknown.(map[string]any)
+	var out []*Attribute
+	var noise int
+	for _, k := range unionKeys(before, after) {
+		if isTrue(unknown[k]) {
+			continue
+		}
+		walk(before[k], after[k], []any{k}, func(steps []any, b, a any) {
+			if u, _ := lookup(c.AfterUnknown, steps); isTrue(u) {
+				return
+			}
+			out = append(out, newAttribute(c, steps, b, a))
+		}, &noise)
+	}
+	return out
+}
