@@ -157,6 +157,10 @@ func byTags(ctx context.Context, c *tagging.Client, tags map[string]string, add 
 			if u.ID == "" {
 				u.ID = arn
 			}
+			if cluster, _, ok := strings.Cut(u.ID, "/"); ok && u.Type == "aws_ecs_service" {
+				// The cluster's state ID is its ARN.
+				u.Parent = arn[:strings.Index(arn, ":service/")] + ":cluster/" + cluster
+			}
 			add(u)
 		}
 	}
@@ -291,27 +295,38 @@ func ruleName(r ec2types.SecurityGroupRule) string {
 // parents reads the VPC of discovered security groups and subnets, so
 // that they can go to the unit that manages the VPC.
 func parents(ctx context.Context, c *ec2.Client, found []*Unmanaged) error {
-	var sgs []string
+	ids := map[string][]string{}
 	for _, u := range found {
-		if u.Type == "aws_security_group" {
-			sgs = append(sgs, u.ID)
+		if u.Type == "aws_security_group" || u.Type == "aws_subnet" {
+			ids[u.Type] = append(ids[u.Type], u.ID)
 		}
 	}
-	if len(sgs) == 0 {
-		return nil
+	vpcs, names := map[string]string{}, map[string]string{}
+	if sgs := ids["aws_security_group"]; len(sgs) > 0 {
+		out, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: sgs})
+		if err != nil {
+			return fmt.Errorf("reading the discovered security groups: %w", err)
+		}
+		for _, g := range out.SecurityGroups {
+			vpcs[aws.ToString(g.GroupId)] = aws.ToString(g.VpcId)
+			names[aws.ToString(g.GroupId)] = aws.ToString(g.GroupName)
+		}
 	}
-	out, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: sgs})
-	if err != nil {
-		return fmt.Errorf("reading the discovered security groups: %w", err)
-	}
-	byID := map[string]ec2types.SecurityGroup{}
-	for _, g := range out.SecurityGroups {
-		byID[aws.ToString(g.GroupId)] = g
+	if subnets := ids["aws_subnet"]; len(subnets) > 0 {
+		out, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: subnets})
+		if err != nil {
+			return fmt.Errorf("reading the discovered subnets: %w", err)
+		}
+		for _, s := range out.Subnets {
+			vpcs[aws.ToString(s.SubnetId)] = aws.ToString(s.VpcId)
+		}
 	}
 	for _, u := range found {
-		if g, ok := byID[u.ID]; ok && u.Type == "aws_security_group" {
-			u.Parent = aws.ToString(g.VpcId)
-			u.name = aws.ToString(g.GroupName)
+		if v, ok := vpcs[u.ID]; ok {
+			u.Parent = v
+			if n := names[u.ID]; n != "" {
+				u.name = n
+			}
 		}
 	}
 	return nil

@@ -41,6 +41,7 @@ func TestSuggest(t *testing.T) {
 		{Type: "aws_ssm_parameter", ID: "/app/dev/x", Tags: map[string]string{"Unit": "service"}},
 		{Type: "aws_kms_key", ID: "k-1"},
 		{Type: "aws_s3_bucket", ID: "9lives"},
+		{Type: "aws_ecs_service", ID: "main/worker", Parent: "arn:aws:ecs:us-east-1:1:cluster/main"},
 	}
 	suggest(found, x, "Unit")
 	want := []string{
@@ -49,6 +50,7 @@ func TestSuggest(t *testing.T) {
 		"service aws_ssm_parameter.x",        // its Unit tag
 		" aws_kms_key.k_1",                   // nothing fits
 		" aws_s3_bucket.r_9lives",            // names start with a letter
+		"service aws_ecs_service.worker",     // its cluster's unit
 	}
 	for i, u := range found {
 		if got := u.Unit + " " + u.Address; got != want[i] {
