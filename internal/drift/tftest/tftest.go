@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,4 +142,52 @@ func CopyDir(t testing.TB, src string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// StockMoto starts moto_server itself, without the repository's launcher
+// and its patches, for the tests that must show product code works on
+// stock moto. Only the returned server's URL-based helpers (Env,
+// AWSConfig) may be used; the test's cleanup stops it.
+func StockMoto(t testing.TB) *moto.Server {
+	t.Helper()
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Fatal("moto_server is not on PATH: install Python 3 and moto with its server extras: pip install 'moto[server]==5.2.1'")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting moto_server: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+	})
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(url + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			return &moto.Server{URL: url, Port: port}
+		}
+		select {
+		case <-done:
+			t.Fatalf("moto_server exited:\n%s", out.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("moto_server did not answer on %s within 60 s:\n%s", url, out.String())
+		}
+	}
 }
