@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -120,5 +121,44 @@ resource "aws_ecs_service" "s" {
 	o = m.Origin("", "aws_vpc", "main", nil, []any{"tags", "Team"})
 	if o == nil || o.Expression != `"core"` || o.Line != 10 || len(o.Variables) != 0 {
 		t.Errorf("a local written in the module: %+v", o)
+	}
+}
+
+// The production stack's modules: the drift the lesson names, read
+// against their real configuration.
+func TestProductionModules(t *testing.T) {
+	service, diags := LoadModule(filepath.Join("..", "..", "infra", "modules", "service"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if !service.Ignored("", "aws_ecs_service", "app", []any{"desired_count"}) {
+		t.Error("the service's desired_count is owned by autoscaling: ignored")
+	}
+	o := service.Origin("", "aws_cloudwatch_log_group", "app", "web", []any{"retention_in_days"})
+	if o == nil || o.Expression != "var.log_retention_days" || !reflect.DeepEqual(o.Variables, []string{"log_retention_days"}) {
+		t.Errorf("log retention: %+v", o)
+	}
+	o = service.Origin("", "aws_ecs_service", "app", "api", []any{"desired_count"})
+	if o == nil || o.Expression != "var.api_min_tasks" || o.File != "main.tf" {
+		t.Errorf("desired_count of api through local.apps: %+v", o)
+	}
+	database, diags := LoadModule(filepath.Join("..", "..", "infra", "modules", "database"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if !database.Ignored("", "aws_ssm_parameter", "master_password", []any{"value"}) {
+		t.Error("the master password's value is ignored")
+	}
+	o = database.Origin("", "aws_ssm_parameter", "database_url", nil, []any{"value"})
+	if o == nil || !reflect.DeepEqual(o.Variables, []string{"database_name", "master_username"}) || o.Expression != "format( …" {
+		t.Errorf("DATABASE_URL: %+v", o)
+	}
+	network, diags := LoadModule(filepath.Join("..", "..", "infra", "modules", "network"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	o = network.Origin("", "aws_vpc", "this", nil, []any{"tags", "CostCenter"})
+	if o == nil || o.Expression != "{ Name = local.name }" {
+		t.Errorf("a tag added by hand on the VPC: %+v", o)
 	}
 }
