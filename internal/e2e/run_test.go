@@ -357,3 +357,27 @@ inputs = {
 	r = tr.must(0, "output", "dev", "-u", "echo", "--json", "--show-sensitive")
 	contains(t, "output --show-sensitive", r.stdout, "pw=token-of-network")
 }
+
+// `stackctl run` runs any terraform command across units in order; one
+// that writes state needs --auto-approve.
+func TestRunAnyTerraformCommand(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	tr.must(0, "apply", "dev", "--auto-approve")
+	r := tr.must(0, "run", "dev", "--", "state", "list")
+	contains(t, "state list", r.stdout, "[network] terraform_data.this", "[service] terraform_data.this", "run dev: 4 succeeded")
+	text, code := onTerminal(t, tr, "", "run dev -u network --no-color -- state list")
+	if code != 0 {
+		t.Fatalf("run on a terminal: exit %d\n%s", code, text)
+	}
+	contains(t, "run on a terminal", text, "── network run ──", "terraform_data.this")
+	r = tr.must(1, "run", "dev", "-u", "network", "--", "state", "rm", "terraform_data.this")
+	contains(t, "state rm", r.stderr, "add --auto-approve", "terraform state rm terraform_data.this changes state")
+	r = tr.must(0, "run", "dev", "-u", "network", "--auto-approve", "--", "state", "rm", "terraform_data.this")
+	r = tr.must(0, "run", "dev", "-u", "network", "--", "state", "list")
+	if strings.Contains(r.stdout, "terraform_data.this") {
+		t.Errorf("state rm did not remove it:\n%s", r.stdout)
+	}
+	r = tr.must(1, "run", "dev")
+	contains(t, "no command", r.stderr, `run needs the terraform command after "--"`)
+}
