@@ -18,6 +18,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/testutil"
@@ -278,10 +279,26 @@ func TestAuditThenFix(t *testing.T) {
 		t.Fatalf("an audit changed settings:\n before %+v\n after  %+v", before, after)
 	}
 
+	// moto accepts SSESpecification in UpdateTable and ignores it (below),
+	// so what the repair sent is checked on the way out.
+	var sentSSE []*ddbtypes.SSESpecification
+	opts.DynamoDB = dynamodb.NewFromConfig(srv.AWSConfig(t), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Initialize.Add(middleware.InitializeMiddlewareFunc("record", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if u, ok := in.Parameters.(*dynamodb.UpdateTableInput); ok && u.SSESpecification != nil {
+					sentSSE = append(sentSSE, u.SSESpecification)
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+		})
+	})
 	opts.Fix = true
 	r, err = Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(sentSSE) != 1 || !aws.ToBool(sentSSE[0].Enabled) || sentSSE[0].SSEType != ddbtypes.SSETypeKms {
+		t.Errorf("the repair of table encryption sent %+v, want one UpdateTable enabling KMS encryption", sentSSE)
 	}
 	var out bytes.Buffer
 	_ = r.WriteTable(&out)
