@@ -46,7 +46,8 @@ func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
 	}
 	ctx.Variables["local"] = locals
 	e.localVal = locals
-	if a := content.Attributes["vars"]; a != nil {
+	e.varsAttr = content.Attributes["vars"]
+	if a := e.varsAttr; a != nil {
 		v, d := evalExpr(a.Expr, ctx, scopeEnvShared)
 		diags = append(diags, d...)
 		if !d.HasErrors() {

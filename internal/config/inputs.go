@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stackctl/stackctl/internal/diag"
 )
 
 // MockOutputs returns a dependency's mock_outputs as DependencyOutputs, and
@@ -60,6 +62,7 @@ func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl
 			layer(LayerUnit, u.inputs, u.Dir, u.locals, map[string]cty.Value{"dependency": dependencyObject(u, deps)}, scopeUnitInputs)
 		}
 	}
+	l.explain(diags, s.Env)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -113,16 +116,23 @@ func checkDependencyRefs(u *Unit, expr hcl.Expression, deps map[string]Dependenc
 		if dep == nil {
 			detail := fmt.Sprintf("Unit %s has no dependency block named %q. ", u.Path, name)
 			if len(declared) > 0 {
-				detail += "Declared: " + strings.Join(declared, ", ") + "."
+				detail += "Declared: " + strings.Join(declared, ", ") + didYouMean(name, declared)
 			} else {
 				detail += fmt.Sprintf("Declare one: dependency %q { path = \"../%s\" }.", name, name)
 			}
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown dependency", Detail: detail, Subject: rng})
+			d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown dependency", Detail: detail, Subject: rng}
+			if g := u.Dependency(closest(name, declared)); g != nil {
+				diag.AddRelated(d, fmt.Sprintf("dependency %q is declared here", g.Name), g.Range)
+			}
+			diags = append(diags, d)
 			continue
 		}
 		if attr, ok := traverseName(t, 2); !ok || attr != "outputs" {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dependency reference",
-				Detail: fmt.Sprintf("Refer to an output of %q as dependency.%s.outputs.<output>.", name, name), Subject: rng})
+			detail := fmt.Sprintf("Refer to an output of %q as dependency.%s.outputs.<output>", name, name)
+			if ok {
+				detail = fmt.Sprintf("A dependency has only `outputs`, not `%s`. ", attr) + detail
+			}
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dependency reference", Detail: detail + ".", Subject: rng})
 			continue
 		}
 		outs, ok := deps[name]
@@ -138,7 +148,8 @@ func checkDependencyRefs(u *Unit, expr hcl.Expression, deps map[string]Dependenc
 		}
 		detail := fmt.Sprintf("Dependency %q (unit %s) has no output %q in %s. ", name, dep.Path, out, outs.From)
 		if len(outs.Values) > 0 {
-			detail += "Its outputs: " + strings.Join(slices.Sorted(maps.Keys(outs.Values)), ", ") + ". "
+			names := slices.Sorted(maps.Keys(outs.Values))
+			detail += "Its outputs: " + strings.Join(names, ", ") + didYouMean(out, names) + " "
 		} else {
 			detail += "It has no outputs. "
 		}

@@ -115,6 +115,7 @@ func (l *Loader) Load(envName string) (*Stack, hcl.Diagnostics) {
 			"There is no %s. Environments in %s: %s.", l.Display(filepath.Join(envDir, discover.EnvFile)), l.Display(root.LiveDir), listOrNone(envs))}
 	}
 	env, diags := l.loadEnv(root, envName, envDir)
+	l.explain(diags, nil)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -134,6 +135,7 @@ func (l *Loader) Load(envName string) (*Stack, hcl.Diagnostics) {
 	unitDiags := make([]hcl.Diagnostics, len(st.Units))
 	parallel(len(st.Units), func(i int) { unitDiags[i] = l.loadUnit(st, st.Units[i]) })
 	diags = appendUnique(diags, unitDiags)
+	l.explain(diags, env)
 	if diags.HasErrors() {
 		return nil, diags
 	}

@@ -75,6 +75,14 @@ func (f *files) display(abs string) string {
 	return rel
 }
 
+// byDisplayName returns a parsed file by the name shown in messages (the
+// file name in ranges), or nil.
+func (f *files) byDisplayName(name string) *hcl.File {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.byName[name]
+}
+
 // Files returns the parsed files by display name, for diag.Write's
 // snippets.
 func (f *files) Files() map[string]*hcl.File {

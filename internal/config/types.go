@@ -79,6 +79,7 @@ type Env struct {
 	locals   hcl.Attributes
 	localVal cty.Value
 	inputs   *hcl.Attribute
+	varsAttr *hcl.Attribute
 }
 
 // Source is where a unit's Terraform module comes from.

@@ -44,6 +44,32 @@ func writeOne(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color 
 			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}
+	if rel, ok := hcl.DiagnosticExtra[*Related](d); ok {
+		fmt.Fprintf(w, "  %s %s\n", paint(color, "note:", "36;1"), rel.Note)
+		fmt.Fprintf(w, "  --> %s\n", At(rel.Subject))
+		if f := files[rel.Subject.Filename]; f != nil {
+			snippet(w, f.Bytes, rel.Subject, color)
+		}
+	}
+}
+
+// Related is a second place a diagnostic concerns, printed after the detail
+// with its own snippet: where the name a typo was meant to be is defined,
+// say, when the error itself is reported where the name is used. It travels
+// in hcl.Diagnostic.Extra; AddRelated keeps whatever Extra held before.
+type Related struct {
+	Note    string
+	Subject hcl.Range
+	inner   any
+}
+
+// UnwrapDiagnosticExtra lets hcl.DiagnosticExtra find what Extra held
+// before the Related was added.
+func (r *Related) UnwrapDiagnosticExtra() any { return r.inner }
+
+// AddRelated attaches a second location to d.
+func AddRelated(d *hcl.Diagnostic, note string, subject hcl.Range) {
+	d.Extra = &Related{Note: note, Subject: subject, inner: d.Extra}
 }
 
 // At formats where a range starts as file:line:col, the form editors and

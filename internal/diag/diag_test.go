@@ -61,3 +61,21 @@ func TestAt(t *testing.T) {
 		t.Fatalf("At = %q", got)
 	}
 }
+
+// A related location prints after the detail with its own snippet, and
+// whatever Extra held before stays reachable.
+func TestRelatedLocation(t *testing.T) {
+	file := &hcl.File{Bytes: []byte("vars = {\n  regon = \"x\"\n}\n")}
+	use := hcl.Range{Filename: "a.hcl", Start: hcl.Pos{Line: 1, Column: 1}, End: hcl.Pos{Line: 1, Column: 2}}
+	def := hcl.Range{Filename: "env.hcl", Start: hcl.Pos{Line: 2, Column: 3}, End: hcl.Pos{Line: 2, Column: 8}}
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "S", Detail: "D.", Subject: &use, Extra: "before"}
+	AddRelated(d, "`regon` is defined here", def)
+	got := render(hcl.Diagnostics{d}, map[string]*hcl.File{"env.hcl": file})
+	want := "  D.\n  note: `regon` is defined here\n  --> env.hcl:2:3\n    |\n  2 |   regon = \"x\"\n    |   ^^^^^\n"
+	if !strings.HasSuffix(got, want) {
+		t.Fatalf("got\n%s\nwant suffix\n%s", got, want)
+	}
+	if s, ok := hcl.DiagnosticExtra[string](d); !ok || s != "before" {
+		t.Fatalf("the earlier Extra is lost: %v", d.Extra)
+	}
+}
