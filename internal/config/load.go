@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -120,6 +121,13 @@ func (l *Loader) Load(envName string) (*Stack, hcl.Diagnostics) {
 		return nil, diags
 	}
 	paths, err := discover.Units(envDir)
+	if probs, ok := errors.AsType[*discover.Problems](err); ok {
+		// A unit that cannot be read is an error, never a unit left out.
+		for _, p := range probs.List {
+			diags = append(diags, errorf("Unit cannot be read", "%s %s", l.Display(p.Path), p.Detail))
+		}
+		return nil, diags
+	}
 	if err != nil {
 		return nil, hcl.Diagnostics{errorf("Cannot read the environment folder", "%s: %v", l.Display(envDir), err)}
 	}
