@@ -37,7 +37,7 @@ func fileFunctions(baseDir string, base map[string]function.Function) map[string
 		"fileexists": filesystem.MakeFileExistsFunc(baseDir),
 		"fileset":    filesystem.MakeFileSetFunc(baseDir),
 		"file": stringFunc("path", func(p string) (string, error) {
-			b, err := os.ReadFile(resolve(p))
+			b, err := readRegular(resolve(p))
 			if err != nil {
 				return "", fileError(p, err)
 			}
@@ -47,7 +47,7 @@ func fileFunctions(baseDir string, base map[string]function.Function) map[string
 			return string(b), nil
 		}),
 		"filebase64": stringFunc("path", func(p string) (string, error) {
-			b, err := os.ReadFile(resolve(p))
+			b, err := readRegular(resolve(p))
 			if err != nil {
 				return "", fileError(p, err)
 			}
@@ -83,7 +83,7 @@ func makeTemplateFileFunc(resolve func(string) string, base, files map[string]fu
 		Type: function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			src, err := os.ReadFile(resolve(p))
+			src, err := readRegular(resolve(p))
 			if err != nil {
 				return cty.UnknownVal(cty.String), fileError(p, err)
 			}

@@ -90,6 +90,10 @@ func (l *Loader) unitSource(u *Unit, a *hcl.Attribute, ctx *hcl.EvalContext) hcl
 	if diags.HasErrors() {
 		return diags
 	}
+	if strings.TrimSpace(raw) == "" {
+		return hcl.Diagnostics{attrError(a, "Empty source",
+			"source must name a module: a path relative to this file (\"../../../modules/network\") or a Terraform module source. Leave source out to use the unit folder's own .tf files.")}
+	}
 	u.Source = Source{Raw: raw, Range: a.Expr.Range()}
 	if !isLocalSource(raw) {
 		return nil

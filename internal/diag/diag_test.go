@@ -79,3 +79,45 @@ func TestRelatedLocation(t *testing.T) {
 		t.Fatalf("the earlier Extra is lost: %v", d.Extra)
 	}
 }
+
+// Issue 9 item 8: a snippet of a binary or minified line is cut around the
+// range, and what would not print is escaped; the carets stay under it.
+func TestSnippetIsBoundedAndEscaped(t *testing.T) {
+	line := strings.Repeat("x", 300) + "\x1b[31mbad\x00" + strings.Repeat("y", 300)
+	file := &hcl.File{Bytes: []byte(line + "\n")}
+	r := hcl.Range{Filename: "f.hcl", Start: hcl.Pos{Line: 1, Column: 301}, End: hcl.Pos{Line: 1, Column: 310}}
+	got := render(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "S\x07", Detail: "D\x1b", Subject: &r}}, map[string]*hcl.File{"f.hcl": file})
+	for _, c := range []byte(got) {
+		if c < 0x20 && c != '\n' {
+			t.Fatalf("raw control byte %#x in\n%q", c, got)
+		}
+	}
+	lines := strings.Split(got, "\n")
+	code, marks := []rune(lines[3]), []rune(lines[4])
+	if len(code) > 140 {
+		t.Fatalf("line of %d characters", len(code))
+	}
+	var under []rune
+	for i, m := range marks {
+		if m == '^' {
+			under = append(under, code[i])
+		}
+	}
+	if string(under) != `\x1b[31mbad\x00` {
+		t.Fatalf("carets under %q:\n%s", string(under), got)
+	}
+	if !strings.HasPrefix(lines[0], `Error: S\x07`) {
+		t.Fatalf("summary %q", lines[0])
+	}
+}
+
+func TestWriteShowsAtMostMaxShown(t *testing.T) {
+	var diags hcl.Diagnostics
+	for i := 0; i < MaxShown+5; i++ {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "E"})
+	}
+	got := render(diags, nil)
+	if n := strings.Count(got, "Error: E"); n != MaxShown || !strings.Contains(got, "5 more not shown") {
+		t.Fatalf("%d shown:\n%s", n, got)
+	}
+}
