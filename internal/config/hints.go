@@ -39,6 +39,13 @@ func (l *Loader) explain(diags hcl.Diagnostics, env *Env) {
 			l.explainEnv(d, step.Name, have, env)
 		case "local":
 			l.explainLocal(d, step.Name, have)
+		case "include":
+			d.Summary = fmt.Sprintf("Unknown include %q", step.Name)
+			if len(have) == 0 {
+				d.Detail = fmt.Sprintf("This unit.hcl has no include blocks; include.%s.locals needs include %q { path = \"...\" }.", step.Name, step.Name)
+			} else {
+				d.Detail = fmt.Sprintf("This unit.hcl includes %s%s", quoteList(have), didYouMean(step.Name, have))
+			}
 		case "unit":
 			d.Summary = fmt.Sprintf("Unknown unit attribute %q", step.Name)
 			d.Detail = fmt.Sprintf("unit has only %s%s", quoteList(have), didYouMean(step.Name, have))

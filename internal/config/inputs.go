@@ -22,22 +22,17 @@ func MockOutputs(d *Dependency) (DependencyOutputs, bool) {
 	return DependencyOutputs{Values: valueMap(d.MockOutputs), From: "mock_outputs"}, true
 }
 
-// Inputs evaluates a unit's inputs, merged by top-level key (unit over env
-// over root). deps holds the outputs of every dependency the unit declares,
+// Inputs evaluates a unit's inputs, merged by top-level key: unit.hcl over
+// its included files (a later include over an earlier one) over env over
+// root. deps holds the outputs of every dependency the unit declares,
 // by dependency name.
 func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl.Diagnostics) {
 	l := s.loader
 	var diags hcl.Diagnostics
 	merged := map[string]*Input{}
-	layer := func(layer Layer, a *hcl.Attribute, dir string, locals cty.Value, extra map[string]cty.Value, sc scope) {
+	layer := func(layer Layer, include string, a *hcl.Attribute, ctx *hcl.EvalContext, sc scope) {
 		if a == nil {
 			return
-		}
-		ctx := l.fileContext(dir)
-		ctx.Variables = copyVars(u.vars)
-		ctx.Variables["local"] = locals
-		for k, v := range extra {
-			ctx.Variables[k] = v
 		}
 		vals, ranges, d := objectItems(a, ctx, sc)
 		diags = append(diags, d...)
@@ -46,20 +41,40 @@ func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl
 			if !ok {
 				rng = a.Range
 			}
-			in := &Input{Name: k, Value: v, Layer: layer, Range: rng}
+			in := &Input{Name: k, Value: v, Layer: layer, File: rng.Filename, Include: include, Range: rng}
 			if prev, ok := merged[k]; ok {
 				in.Overrides = append(prev.Overrides, prev.Layer)
 			}
 			merged[k] = in
 		}
 	}
-	layer(LayerRoot, s.Root.inputs, s.Root.Dir, u.rootLocals, nil, scopeRootInputs)
-	layer(LayerEnv, s.Env.inputs, s.Env.Dir, s.Env.localVal, nil, scopeRootInputs)
-	if u.inputs != nil {
-		d := checkDependencyRefs(u, u.inputs.Expr, deps)
+	fileCtx := func(dir string, locals cty.Value) *hcl.EvalContext {
+		ctx := l.fileContext(dir)
+		ctx.Variables = copyVars(u.vars)
+		ctx.Variables["local"] = locals
+		return ctx
+	}
+	layer(LayerRoot, "", s.Root.inputs, fileCtx(s.Root.Dir, u.rootLocals), scopeRootInputs)
+	layer(LayerEnv, "", s.Env.inputs, fileCtx(s.Env.Dir, s.Env.localVal), scopeRootInputs)
+	var depObj cty.Value
+	for _, ly := range u.layers {
+		a := ly.content.Attributes["inputs"]
+		if a == nil {
+			continue
+		}
+		d := checkDependencyRefs(u, a.Expr, deps)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
-			layer(LayerUnit, u.inputs, u.Dir, u.locals, map[string]cty.Value{"dependency": dependencyObject(u, deps)}, scopeUnitInputs)
+		if d.HasErrors() {
+			continue
+		}
+		if depObj == cty.NilVal {
+			depObj = dependencyObject(u, deps)
+		}
+		ctx := ly.context(l, u, map[string]cty.Value{"dependency": depObj})
+		if ly.inc != nil {
+			layer(LayerInclude, ly.inc.Name, a, ctx, scopeIncludedInputs)
+		} else {
+			layer(LayerUnit, "", a, ctx, scopeUnitInputs)
 		}
 	}
 	l.explain(diags, s.Env)

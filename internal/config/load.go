@@ -36,6 +36,7 @@ type Loader struct {
 	base    *hcl.EvalContext
 	root    *Root
 	fileFns sync.Map // folder → map[string]function.Function
+	rootDir string   // set by Root before anything is evaluated
 	dirs    sync.Map // path → bool, for isDir
 }
 
@@ -46,6 +47,7 @@ func NewLoader(opts Options) *Loader {
 	}
 	l := &Loader{opts: opts, files: newFiles(opts.Dir)}
 	l.base = &hcl.EvalContext{Functions: baseFunctions(opts.Getenv, makeSSMFunc(opts.SSM))}
+	l.base.Functions["get_repo_root"] = makeRepoRootFunc(func() string { return l.rootDir })
 	return l
 }
 

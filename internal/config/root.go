@@ -54,6 +54,7 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 		}
 	}
 	r := &Root{Dir: dir, File: filepath.Join(dir, discover.RootFile)}
+	l.rootDir = dir
 	file, diags := l.files.parse(r.File)
 	if diags.HasErrors() {
 		return nil, diags

@@ -17,6 +17,7 @@ var (
 	unitSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "source"}, {Name: "inputs"}},
 		Blocks: []hcl.BlockHeaderSchema{
+			{Type: "include", LabelNames: []string{"name"}},
 			{Type: "dependency", LabelNames: []string{"name"}},
 			{Type: "locals"},
 		},
@@ -26,6 +27,61 @@ var (
 	}
 )
 
+// unitLayer is one file that defines a unit: an included shared definition
+// or the unit.hcl itself. Each keeps its own folder (for relative paths and
+// file functions) and its own locals.
+type unitLayer struct {
+	inc     *Include // nil for the unit.hcl itself
+	file    string   // absolute
+	dir     string
+	content *hcl.BodyContent
+	locals  cty.Value
+	// includes is the include object (include.<name>.locals) that only the
+	// unit.hcl sees; cty.NilVal in an included file.
+	includes cty.Value
+	deps     []*hcl.Block
+}
+
+// context returns the evaluation context of the layer for unit u; extra
+// adds variables (dependency, in inputs).
+func (ly *unitLayer) context(l *Loader, u *Unit, extra map[string]cty.Value) *hcl.EvalContext {
+	ctx := l.fileContext(ly.dir)
+	ctx.Variables = copyVars(u.vars)
+	ctx.Variables["local"] = ly.locals
+	if ly.includes != cty.NilVal {
+		ctx.Variables["include"] = ly.includes
+	}
+	for k, v := range extra {
+		ctx.Variables[k] = v
+	}
+	return ctx
+}
+
+func (ly *unitLayer) staticScope() scope {
+	if ly.inc != nil {
+		return scopeIncludedStatic
+	}
+	return scopeUnitStatic
+}
+
+// splitBlocks sorts a unit file's blocks: locals are merged, dependency
+// and include blocks kept in order.
+func splitBlocks(content *hcl.BodyContent) (locals hcl.Attributes, deps, includes []*hcl.Block, diags hcl.Diagnostics) {
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "locals":
+			attrs, d := b.Body.JustAttributes()
+			diags = append(diags, d...)
+			diags = append(diags, mergeLocals(&locals, attrs)...)
+		case "dependency":
+			deps = append(deps, b)
+		case "include":
+			includes = append(includes, b)
+		}
+	}
+	return locals, deps, includes, diags
+}
+
 func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	file, diags := l.files.parse(u.File)
 	if diags.HasErrors() {
@@ -33,22 +89,11 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	}
 	content, d := file.Body.Content(unitSchema)
 	diags = append(diags, d...)
-	var localAttrs hcl.Attributes
-	var depBlocks []*hcl.Block
-	for _, b := range content.Blocks {
-		switch b.Type {
-		case "locals":
-			attrs, d := b.Body.JustAttributes()
-			diags = append(diags, d...)
-			diags = append(diags, mergeLocals(&localAttrs, attrs)...)
-		case "dependency":
-			depBlocks = append(depBlocks, b)
-		}
-	}
+	localAttrs, depBlocks, includeBlocks, d := splitBlocks(content)
+	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return diags
 	}
-	u.inputs = content.Attributes["inputs"]
 	u.vars = map[string]cty.Value{
 		"project": cty.StringVal(st.Root.Project),
 		"env":     st.Env.value,
@@ -62,31 +107,90 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	u.rootLocals, d = evalLocals(st.Root.locals, rootCtx, scopeUnitStatic)
 	diags = append(diags, d...)
 
-	ctx := l.fileContext(u.Dir)
-	ctx.Variables = copyVars(u.vars)
-	u.locals, d = evalLocals(localAttrs, ctx, scopeUnitStatic)
+	// Included files first: the unit.hcl's locals may read theirs
+	// (include.<name>.locals), and the unit overrides what they set.
+	includeVals := map[string]cty.Value{}
+	for _, b := range includeBlocks {
+		ly, d := l.loadInclude(u, b)
+		diags = append(diags, d...)
+		if ly == nil {
+			continue
+		}
+		u.layers = append(u.layers, ly)
+		u.Includes = append(u.Includes, *ly.inc)
+		includeVals[ly.inc.Name] = cty.ObjectVal(map[string]cty.Value{"locals": ly.locals})
+	}
+	own := &unitLayer{file: u.File, dir: u.Dir, content: content, deps: depBlocks, includes: cty.EmptyObjectVal}
+	if len(includeVals) > 0 {
+		own.includes = cty.ObjectVal(includeVals)
+	}
+	ctx := own.context(l, u, nil)
+	delete(ctx.Variables, "local")
+	own.locals, d = evalLocals(localAttrs, ctx, scopeUnitStatic)
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return diags
 	}
-	ctx.Variables["local"] = u.locals
+	u.layers = append(u.layers, own)
 
-	diags = append(diags, l.unitSource(u, content.Attributes["source"], ctx)...)
-	for _, b := range depBlocks {
-		diags = append(diags, l.unitDependency(st, u, b, ctx)...)
-	}
+	diags = append(diags, l.mergeSource(u)...)
+	diags = append(diags, l.mergeDependencies(st, u)...)
 
 	rootCtx.Variables["local"] = u.rootLocals
 	diags = append(diags, l.unitBackend(st, u, rootCtx)...)
 	return diags
 }
 
-func (l *Loader) unitSource(u *Unit, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnostics {
-	if a == nil {
-		u.Source = Source{None: true, Local: true, Dir: u.Dir}
-		return nil
+// mergeSource takes the source of the last layer that sets one: the
+// unit.hcl's own, else the last include's.
+func (l *Loader) mergeSource(u *Unit) hcl.Diagnostics {
+	for i := len(u.layers) - 1; i >= 0; i-- {
+		ly := u.layers[i]
+		if a := ly.content.Attributes["source"]; a != nil {
+			return l.unitSource(u, a, ly.dir, ly.context(l, u, nil), ly.staticScope())
+		}
 	}
-	raw, diags := evalString(a, ctx, scopeUnitStatic)
+	u.Source = Source{None: true, Local: true, Dir: u.Dir}
+	return nil
+}
+
+// mergeDependencies merges dependency blocks by name: a block replaces a
+// block of the same name from an earlier include, and the unit.hcl's
+// replace the included ones. Within one file a name may appear once.
+func (l *Loader) mergeDependencies(st *Stack, u *Unit) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	type decl struct {
+		b  *hcl.Block
+		ly *unitLayer
+	}
+	var order []string
+	final := map[string]decl{}
+	for _, ly := range u.layers {
+		seen := map[string]*hcl.Block{}
+		for _, b := range ly.deps {
+			name := b.Labels[0]
+			if prev, dup := seen[name]; dup {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate dependency",
+					Detail: fmt.Sprintf("dependency %q is already declared at %s.", name, diag.At(prev.DefRange)), Subject: b.DefRange.Ptr()})
+				continue
+			}
+			seen[name] = b
+			if _, ok := final[name]; !ok {
+				order = append(order, name)
+			}
+			final[name] = decl{b, ly}
+		}
+	}
+	for _, name := range order {
+		dc := final[name]
+		diags = append(diags, l.unitDependency(st, u, dc.b, dc.ly.context(l, u, nil), dc.ly.staticScope())...)
+	}
+	return diags
+}
+
+// unitSource evaluates a source attribute of the file in dir.
+func (l *Loader) unitSource(u *Unit, a *hcl.Attribute, dir string, ctx *hcl.EvalContext, sc scope) hcl.Diagnostics {
+	raw, diags := evalString(a, ctx, sc)
 	if diags.HasErrors() {
 		return diags
 	}
@@ -99,17 +203,18 @@ func (l *Loader) unitSource(u *Unit, a *hcl.Attribute, ctx *hcl.EvalContext) hcl
 		return nil
 	}
 	u.Source.Local = true
+	base := dir
 	dir, sub := raw, ""
 	if i := strings.Index(raw, "//"); i >= 0 {
 		dir, sub = raw[:i], strings.Trim(raw[i+2:], "/")
 	}
-	u.Source.Dir = absFrom(u.Dir, dir)
+	u.Source.Dir = absFrom(base, dir)
 	u.Source.Subdir = sub
 	if !l.isDir(filepath.Join(u.Source.Dir, filepath.FromSlash(sub))) {
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Module source not found",
-			Detail:   fmt.Sprintf("%q resolves to %s, which is not a folder. Local sources are relative to the unit.hcl that names them.", raw, l.Display(filepath.Join(u.Source.Dir, filepath.FromSlash(sub)))),
+			Detail:   fmt.Sprintf("%q resolves to %s, which is not a folder. Local sources are relative to the file that names them.", raw, l.Display(filepath.Join(u.Source.Dir, filepath.FromSlash(sub)))),
 			Subject:  a.Expr.Range().Ptr(),
 		}}
 	}
@@ -134,22 +239,21 @@ func isLocalSource(s string) bool {
 	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".." || filepath.IsAbs(s)
 }
 
-func (l *Loader) unitDependency(st *Stack, u *Unit, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
+// unitDependency evaluates one dependency block in ctx (its file's
+// context). The path is relative to the unit's folder even in an included
+// file: it names a unit of the environment that includes it.
+func (l *Loader) unitDependency(st *Stack, u *Unit, b *hcl.Block, ctx *hcl.EvalContext, sc scope) hcl.Diagnostics {
 	name := b.Labels[0]
 	if !hclIdentifier(name) {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dependency name",
 			Detail: fmt.Sprintf("%q cannot be used in expressions (dependency.%s.outputs): use letters, digits, _ and -.", name, name), Subject: b.LabelRanges[0].Ptr()}}
-	}
-	if prev := u.Dependency(name); prev != nil {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Duplicate dependency",
-			Detail: fmt.Sprintf("dependency %q is already declared at %s.", name, diag.At(prev.Range)), Subject: b.DefRange.Ptr()}}
 	}
 	c, diags := b.Body.Content(dependencySchema)
 	if diags.HasErrors() {
 		return diags
 	}
 	dep := &Dependency{Name: name, Range: b.DefRange, PathRange: c.Attributes["path"].Expr.Range()}
-	rel, d := evalString(c.Attributes["path"], ctx, scopeUnitStatic)
+	rel, d := evalString(c.Attributes["path"], ctx, sc)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return diags
@@ -173,7 +277,7 @@ func (l *Loader) unitDependency(st *Stack, u *Unit, b *hcl.Block, ctx *hcl.EvalC
 	}
 	dep.MockOutputs = cty.NilVal
 	if a := c.Attributes["mock_outputs"]; a != nil {
-		v, d := evalExpr(a.Expr, ctx, scopeUnitStatic)
+		v, d := evalExpr(a.Expr, ctx, sc)
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			if v.IsNull() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
