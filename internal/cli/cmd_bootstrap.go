@@ -1,16 +1,22 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/stackctl/stackctl/internal/backend"
-	"github.com/stackctl/stackctl/internal/bootstrap"
+	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 )
 
-func (a *app) bootstrapCommand() *ucli.Command {
+type bootstrapOptions struct {
+	commonOptions
+	JSON bool
+	Fix  bool
+}
+
+func (a *app) bootstrapCommand(runF func(*bootstrapOptions) error) *ucli.Command {
 	return &ucli.Command{
 		Name:      "bootstrap",
 		Usage:     "create, or audit and repair, the remote state bucket and lock table",
@@ -28,64 +34,65 @@ Examples:
   stackctl bootstrap prod
   stackctl bootstrap prod --fix
   stackctl bootstrap staging --json`,
-		Flags: commonFlags(jsonFlag,
+		Flags: commonFlags(jsonFlag(),
 			&ucli.BoolFlag{Name: "fix", Usage: "repair the missing settings of an existing bucket or table", EnvVars: envVar("FIX")},
 		),
 		Action: func(c *ucli.Context) error {
-			s, err := a.load(c)
-			if err != nil {
-				return err
+			o := &bootstrapOptions{JSON: c.Bool("json"), Fix: c.Bool("fix")}
+			o.fill(a, c)
+			if runF != nil {
+				return runF(o)
 			}
-			opener := backend.NewOpener(s.stack.Env.Name)
-			backends, err := opener.S3Backends(c.Context, s.stack.Units)
-			if err != nil {
-				return &exitError{code: 1, err: err}
-			}
-			var reports []*bootstrap.Report
-			for _, b := range backends {
-				rep, err := bootstrap.Run(c.Context, bootstrap.FromBackend(b, c.Bool("fix")))
-				if err != nil {
-					// What was done before the failure (a bucket created, other
-					// buckets checked) is still worth knowing.
-					for _, r := range append(reports, rep) {
-						if r != nil {
-							_ = r.WriteTable(a.streams.ErrOut)
-						}
-					}
-					return &exitError{code: 1, err: err}
-				}
-				reports = append(reports, rep)
-			}
-			if len(reports) == 0 {
-				fmt.Fprintf(a.streams.ErrOut, "stackctl: environment %s keeps its state locally (no remote_state block with backend = \"s3\"): nothing to bootstrap\n", s.stack.Env.Name)
-				return nil
-			}
-			missing := 0
-			for _, r := range reports {
-				missing += len(r.Missing())
-			}
-			if c.Bool("json") {
-				if err := report.WriteJSON(a.streams.Out, map[string]any{"environment": s.stack.Env.Name, "reports": reports}); err != nil {
-					return err
-				}
-			} else {
-				for i, r := range reports {
-					if i > 0 {
-						fmt.Fprintln(a.streams.Out)
-					}
-					if err := r.WriteTable(a.streams.Out); err != nil {
-						return err
-					}
-				}
-			}
-			if missing > 0 {
-				if !c.Bool("fix") {
-					fmt.Fprintf(a.streams.ErrOut, "stackctl: %d setting(s) missing; nothing was changed. Repair them with: stackctl bootstrap %s --fix\n", missing, s.stack.Env.Name)
-					return exitCode(2)
-				}
-				return &exitError{code: 1, err: fmt.Errorf("%d setting(s) could not be repaired (see above)", missing)}
-			}
-			return nil
+			return a.runBootstrap(c.Context, o)
 		},
 	}
+}
+
+func (a *app) runBootstrap(ctx context.Context, o *bootstrapOptions) error {
+	if err := o.noExtraArgs(); err != nil {
+		return err
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{})
+	if err != nil {
+		return err
+	}
+	reports, err := e.Bootstrap(ctx, o.Fix)
+	if err != nil {
+		// What was done before the failure (a bucket created, other
+		// buckets checked) is still worth knowing.
+		for _, r := range reports {
+			_ = r.WriteTable(a.streams.ErrOut)
+		}
+		return &exitError{code: 1, err: err}
+	}
+	if len(reports) == 0 {
+		fmt.Fprintf(a.streams.ErrOut, "stackctl: environment %s keeps its state locally (no remote_state block with backend = \"s3\"): nothing to bootstrap\n", e.Env())
+		return nil
+	}
+	missing := 0
+	for _, r := range reports {
+		missing += len(r.Missing())
+	}
+	if o.JSON {
+		if err := report.WriteJSON(a.streams.Out, map[string]any{"environment": e.Env(), "reports": reports}); err != nil {
+			return err
+		}
+	} else {
+		for i, r := range reports {
+			if i > 0 {
+				fmt.Fprintln(a.streams.Out)
+			}
+			if err := r.WriteTable(a.streams.Out); err != nil {
+				return err
+			}
+		}
+	}
+	if missing > 0 {
+		if !o.Fix {
+			fmt.Fprintf(a.streams.ErrOut, "stackctl: %d setting(s) missing; nothing was changed. Repair them with: stackctl bootstrap %s --fix\n", missing, e.Env())
+			return exitCode(2)
+		}
+		return &exitError{code: 1, err: fmt.Errorf("%d setting(s) could not be repaired (see above)", missing)}
+	}
+	return nil
 }

@@ -46,8 +46,11 @@ Examples:
 			scripts := map[string]string{"bash": bashCompletion, "zsh": zshCompletion, "fish": fishCompletion}
 			sh := c.Args().First()
 			script, ok := scripts[sh]
-			if !ok {
+			switch {
+			case sh == "":
 				return &exitError{code: 1, err: fmt.Errorf("completion needs a shell: bash, zsh or fish")}
+			case !ok:
+				return &exitError{code: 1, err: fmt.Errorf("completion for %q is not available; the supported shells are bash, zsh and fish", sh)}
 			}
 			_, err := fmt.Fprint(a.streams.Out, script)
 			return err

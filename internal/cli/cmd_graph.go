@@ -1,14 +1,21 @@
 package cli
 
 import (
+	"context"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/stackctl/stackctl/internal/graph"
+	"github.com/stackctl/stackctl/internal/ops"
 )
 
-func (a *app) graphCommand() *ucli.Command {
+type graphOptions struct {
+	commonOptions
+	Format string
+}
+
+func (a *app) graphCommand(runF func(*graphOptions) error) *ucli.Command {
 	return &ucli.Command{
 		Name:      "graph",
 		Usage:     "print the dependency graph (dot, mermaid or json)",
@@ -23,14 +30,26 @@ Examples:
 			&ucli.StringFlag{Name: "format", Value: "dot", Usage: "output format: " + strings.Join(graph.Formats, ", "), EnvVars: envVar("FORMAT")},
 		),
 		Action: func(c *ucli.Context) error {
-			s, err := a.load(c)
-			if err != nil {
-				return err
+			o := &graphOptions{Format: c.String("format")}
+			o.fill(a, c)
+			if runF != nil {
+				return runF(o)
 			}
-			if err := s.graph.Write(a.streams.Out, c.String("format")); err != nil {
-				return &exitError{code: 1, err: err}
-			}
-			return nil
+			return a.runGraph(c.Context, o)
 		},
 	}
+}
+
+func (a *app) runGraph(ctx context.Context, o *graphOptions) error {
+	if err := o.noExtraArgs(); err != nil {
+		return err
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{})
+	if err != nil {
+		return err
+	}
+	if err := e.Graph.Write(a.streams.Out, o.Format); err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	return nil
 }

@@ -1,14 +1,21 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 )
 
-func (a *app) listCommand() *ucli.Command {
+type listOptions struct {
+	commonOptions
+	JSON bool
+}
+
+func (a *app) listCommand(runF func(*listOptions) error) *ucli.Command {
 	return &ucli.Command{
 		Name:      "list",
 		Usage:     "list the units of an environment in dependency order",
@@ -19,23 +26,35 @@ Examples:
   stackctl list dev
   stackctl list prod --unit 'apps/*'
   stackctl list dev --json`,
-		Flags: commonFlags(unitFlag, jsonFlag),
+		Flags: commonFlags(unitFlag(), jsonFlag()),
 		Action: func(c *ucli.Context) error {
-			s, err := a.load(c)
-			if err != nil {
-				return err
+			o := &listOptions{JSON: c.Bool("json")}
+			o.fill(a, c)
+			if runF != nil {
+				return runF(o)
 			}
-			units := s.ordered()
-			if c.Bool("json") {
-				if units == nil {
-					units = []string{}
-				}
-				return report.WriteJSON(a.streams.Out, units)
-			}
-			for _, u := range units {
-				fmt.Fprintln(a.streams.Out, u)
-			}
-			return nil
+			return a.runList(c.Context, o)
 		},
 	}
+}
+
+func (a *app) runList(ctx context.Context, o *listOptions) error {
+	if err := o.noExtraArgs(); err != nil {
+		return err
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{})
+	if err != nil {
+		return err
+	}
+	units := e.Ordered()
+	if o.JSON {
+		if units == nil {
+			units = []string{}
+		}
+		return report.WriteJSON(a.streams.Out, units)
+	}
+	for _, u := range units {
+		fmt.Fprintln(a.streams.Out, u)
+	}
+	return nil
 }

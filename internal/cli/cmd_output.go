@@ -1,17 +1,22 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
-	"github.com/stackctl/stackctl/internal/state"
 )
 
-func (a *app) outputCommand() *ucli.Command {
+type outputOptions struct {
+	commonOptions
+	JSON          bool
+	ShowSensitive bool
+}
+
+func (a *app) outputCommand(runF func(*outputOptions) error) *ucli.Command {
 	return &ucli.Command{
 		Name:      "output",
 		Usage:     "print units' outputs, read straight from state",
@@ -24,33 +29,38 @@ Examples:
   stackctl output dev --unit network --json | jq -r .vpc_id.value
   stackctl output dev
   stackctl output prod --unit database --json --show-sensitive`,
-		Flags: commonFlags(unitFlag, jsonFlag,
+		Flags: commonFlags(unitFlag(), jsonFlag(),
 			&ucli.BoolFlag{Name: "show-sensitive", Usage: "print sensitive output values in clear", EnvVars: envVar("SHOW_SENSITIVE")},
 		),
 		Action: func(c *ucli.Context) error {
-			s, err := a.load(c)
-			if err != nil {
-				return err
+			o := &outputOptions{JSON: c.Bool("json"), ShowSensitive: c.Bool("show-sensitive")}
+			o.fill(a, c)
+			if runF != nil {
+				return runF(o)
 			}
-			engine := &ops.Engine{Stack: s.stack, States: backend.NewOpener(s.stack.Env.Name)}
-			units := s.ordered()
-			states := make(map[string]*state.State, len(units))
-			for _, p := range units {
-				st, b, err := engine.ReadState(c.Context, s.stack.Unit(p), true)
-				if err != nil {
-					return &exitError{code: 1, err: err}
-				}
-				if st == nil {
-					fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s): it has no outputs until it is applied (stackctl apply %s --unit %s)\n", p, b.Describe(), s.stack.Env.Name, p)
-				}
-				states[p] = st
-			}
-			show := c.Bool("show-sensitive")
-			if c.Bool("json") {
-				return report.WriteOutputsJSON(a.streams.Out, units, states, show)
-			}
-			report.WriteOutputsTextUnits(a.streams.Out, units, states, show)
-			return nil
+			return a.runOutput(c.Context, o)
 		},
 	}
+}
+
+func (a *app) runOutput(ctx context.Context, o *outputOptions) error {
+	if err := o.noExtraArgs(); err != nil {
+		return err
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{})
+	if err != nil {
+		return err
+	}
+	units := e.Ordered()
+	states, err := e.ReadStates(ctx, units, func(unit, where string) {
+		fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s): it has no outputs until it is applied (stackctl apply %s --unit %s)\n", unit, where, e.Env(), unit)
+	})
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	if o.JSON {
+		return report.WriteOutputsJSON(a.streams.Out, units, states, o.ShowSensitive)
+	}
+	report.WriteOutputsTextUnits(a.streams.Out, units, states, o.ShowSensitive)
+	return nil
 }

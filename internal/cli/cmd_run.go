@@ -1,19 +1,17 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
-	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -26,136 +24,202 @@ var runExamples = map[string]string{
   stackctl plan dev --unit database            # database only; network's outputs are read from its state
   stackctl plan prod --detailed-exitcode       # exit 2 when any unit has changes
   stackctl plan dev -- -target=aws_ecs_service.api -refresh=false`,
-	"apply": `  stackctl apply dev                           # asks for confirmation on a terminal
+	"apply": `  stackctl apply dev                           # shows every plan, then asks once
   stackctl apply dev --auto-approve --parallelism 4
   stackctl apply prod --unit 'apps/*' --auto-approve`,
-	"destroy": `  stackctl destroy dev --auto-approve          # dependents first
+	"destroy": `  stackctl destroy dev                         # shows what goes, then asks once
+  stackctl destroy dev --auto-approve          # dependents first
   stackctl destroy dev --unit edge --auto-approve`,
 }
 
+// maxParallelism bounds --parallelism: more terraform processes than this
+// only queue for the same cores and provider API limits.
+const maxParallelism = 256
+
 func defaultParallelism() int { return max(2, runtime.NumCPU()) }
 
-func (a *app) runCommand(name, usage string) *ucli.Command {
-	cmd := ops.Command(name)
-	flags := commonFlags(unitFlag, jsonFlag,
-		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: "run at most `N` units at once", EnvVars: envVar("PARALLELISM")},
+// runOptions are the options of the commands that run terraform across
+// units: init, validate, plan, apply and destroy.
+type runOptions struct {
+	commonOptions
+	Command          string
+	JSON             bool
+	Parallelism      int
+	LockTimeout      string
+	StallTimeout     time.Duration
+	Stream           bool
+	DetailedExitcode bool
+	AutoApprove      bool
+	// PassThrough are the terraform arguments after "--".
+	PassThrough []string
+}
+
+func (a *app) runCommand(name, usage string, runF func(*runOptions) error) *ucli.Command {
+	flags := commonFlags(unitFlag(), jsonFlag(),
+		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: fmt.Sprintf("run at most `N` units at once (1-%d)", maxParallelism), EnvVars: envVar("PARALLELISM")},
 		&ucli.StringFlag{Name: "lock-timeout", Value: "30s", Usage: "how long terraform waits for a state lock held by another run (`DURATION`: 0s, 30s, 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
 		&ucli.BoolFlag{Name: "stream", Usage: "stream terraform's output with a [unit] prefix even on a terminal", EnvVars: envVar("STREAM")},
+		&ucli.DurationFlag{Name: "stall-timeout", Value: 10 * time.Minute, Usage: "stop a unit that shows no progress for this long (`DURATION`; 0 never)", EnvVars: envVar("STALL_TIMEOUT")},
 	)
-	switch cmd {
-	case ops.Plan:
+	switch name {
+	case "plan":
 		flags = append(flags, &ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when any unit has changes, 0 when none", EnvVars: envVar("DETAILED_EXITCODE")})
-	case ops.Apply, ops.Destroy:
-		flags = append(flags, &ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation", EnvVars: envVar("AUTO_APPROVE")})
+	case "apply", "destroy":
+		flags = append(flags, autoApproveFlag())
 	}
 	order := "in dependency order"
-	if cmd == ops.Destroy {
+	if name == "destroy" {
 		order += " (reversed: dependents first)"
 	}
-	return &ucli.Command{
-		Name:      name,
-		Usage:     usage,
-		ArgsUsage: "ENV [-- terraform args]",
-		Description: `Runs terraform ` + name + ` in every selected unit, ` + order + `,
+	desc := `Runs terraform ` + name + ` in every selected unit, ` + order + `,
 in parallel where the graph allows. A unit's dependencies are read from state, never run,
 when they are not selected. When a unit fails, its dependents are skipped and the others go on.
 On a terminal a live status view is shown; otherwise terraform's output is streamed with a
-[unit] prefix. Every unit's full output is logged under .stackctl/logs/<env>/<unit>/.
+[unit] prefix. Every unit's full output is logged under .stackctl/logs/<env>/<unit>/.`
+	if name == "apply" || name == "destroy" {
+		desc += `
 
-Examples:
-` + runExamples[name],
-		Flags:  flags,
-		Action: func(c *ucli.Context) error { return a.run(c, cmd) },
+Without --auto-approve, every selected unit is planned first and each plan with changes is
+shown; one confirmation then applies exactly those plans. A unit whose plan could change once
+its dependencies apply (their outputs changed, or it could not be planned before they
+existed) is planned again just before it runs, and applied only if you approve that plan too.
+With no terminal to ask, --auto-approve is required.`
+	}
+	return &ucli.Command{
+		Name:        name,
+		Usage:       usage,
+		ArgsUsage:   "ENV [-- terraform args]",
+		Description: desc + "\n\nExamples:\n" + runExamples[name],
+		Flags:       flags,
+		Action: func(c *ucli.Context) error {
+			o := &runOptions{
+				Command: name, JSON: c.Bool("json"), Parallelism: c.Int("parallelism"), LockTimeout: c.String("lock-timeout"),
+				StallTimeout: c.Duration("stall-timeout"), Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
+				PassThrough: a.passThrough,
+			}
+			o.fill(a, c)
+			if runF != nil {
+				return runF(o)
+			}
+			return a.runRun(c.Context, o)
+		},
 	}
 }
 
-func (a *app) run(c *ucli.Context, cmd ops.Command) error {
-	s, err := a.load(c)
-	if err != nil {
+// check refuses option values that make no sense, with the valid range.
+func (o *runOptions) check() error {
+	if err := o.noExtraArgs(); err != nil {
 		return err
 	}
-	if (cmd == ops.Init || cmd == ops.Validate) && len(a.passThrough) > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%s takes no terraform arguments after \"--\" (they go to plan, apply and destroy); drop %s", cmd, strings.Join(a.passThrough, " "))}
+	if o.Parallelism < 1 || o.Parallelism > maxParallelism {
+		return &exitError{code: 1, err: fmt.Errorf("--parallelism %d is out of range: give 1 to %d units at once", o.Parallelism, maxParallelism)}
 	}
-	pass, err := terraform.ParsePassThrough(a.passThrough, a.cwd)
+	if o.StallTimeout < 0 {
+		return &exitError{code: 1, err: fmt.Errorf("--stall-timeout %s is negative: give a duration, or 0 to never stop a quiet unit", o.StallTimeout)}
+	}
+	if o.LockTimeout != "" {
+		d, err := time.ParseDuration(o.LockTimeout)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("--lock-timeout %q is not a duration (use 30s, 5m, …)", o.LockTimeout)}
+		}
+		if d < 0 {
+			return &exitError{code: 1, err: fmt.Errorf("--lock-timeout %s is negative: give 0s (do not wait) or more", o.LockTimeout)}
+		}
+	}
+	if (o.Command == "init" || o.Command == "validate") && len(o.PassThrough) > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%s takes no terraform arguments after \"--\" (they go to plan, apply and destroy); drop %s", o.Command, strings.Join(o.PassThrough, " "))}
+	}
+	return nil
+}
+
+func (a *app) runRun(ctx context.Context, o *runOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	pass, err := terraform.ParsePassThrough(o.PassThrough, a.cwd)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	order := s.ordered()
-	if len(order) == 0 {
-		envDir := s.stack.Display(s.stack.Env.Dir)
-		return &exitError{code: 1, err: fmt.Errorf("environment %s has no units: %s holds no folder with a unit.hcl; add one (for example %s/network/unit.hcl with source = \"../../../modules/network\")",
-			s.stack.Env.Name, envDir, envDir)}
-	}
-	if lt := c.String("lock-timeout"); lt != "" {
-		if _, err := time.ParseDuration(lt); err != nil {
-			return &exitError{code: 1, err: fmt.Errorf("--lock-timeout %q is not a duration (use 30s, 5m, …)", lt)}
-		}
-	}
-	if (cmd == ops.Apply || cmd == ops.Destroy) && !c.Bool("auto-approve") {
-		question := fmt.Sprintf("Do you want to apply %d unit(s) of %s?\n  %s", len(order), s.stack.Env.Name, strings.Join(order, ", "))
-		if cmd == ops.Destroy {
-			question = fmt.Sprintf("Do you really want to destroy every resource of %d unit(s) of %s?\n  %s\n  There is no undo.", len(order), s.stack.Env.Name, strings.Join(order, ", "))
-		}
-		if err := a.confirm(string(cmd), question); err != nil {
+	reviewed := (o.Command == "apply" || o.Command == "destroy") && !o.AutoApprove
+	if reviewed {
+		// Refuse before any work: planning everything to then find no one
+		// to ask would waste minutes.
+		if err := a.canConfirm(o.Command); err != nil {
 			return err
 		}
 	}
-
-	root := s.stack.Root
-	states := backend.NewOpener(s.stack.Env.Name)
-	if cmd != ops.Validate {
-		// Every selected unit's state and every dependency's is used:
-		// check remote state can be reached before any terraform runs.
-		if err := states.Check(c.Context, s.touched()); err != nil {
-			return &exitError{code: 1, err: err}
-		}
-	}
-	tf, err := a.terraformSession(c, root)
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
 	if err != nil {
 		return err
 	}
-	engine := &ops.Engine{
-		Stack: s.stack, Session: tf, States: states,
-		LockTimeout: c.String("lock-timeout"), PassThrough: pass, FormatDiags: a.formatDiags(s.loader),
+	if reviewed {
+		return a.runReviewed(ctx, e, o)
 	}
-
-	jsonOut := c.Bool("json")
-	term := a.streams.Out
-	if jsonOut {
-		term = a.streams.ErrOut
+	var op ops.Operation
+	switch o.Command {
+	case "init":
+		op = ops.Init
+	case "validate":
+		op = ops.Validate
+	case "plan":
+		op = ops.Plan(false)
+	case "apply":
+		op = ops.Apply
+	case "destroy":
+		op = ops.Destroy
 	}
-	logDir := filepath.Join(root.Dir, ".stackctl", "logs", s.stack.Env.Name)
-	progress := report.NewProgress(report.ProgressOptions{
-		Command: string(cmd), Env: s.stack.Env.Name, LogDir: logDir,
-		Live: !jsonOut && !c.Bool("stream") && a.streams.OutIsTerminal(),
-		Term: term, Color: !jsonOut && a.streams.ColorOut(), Height: a.streams.Height(), Width: a.streams.Width(),
-	})
-	t0 := time.Now()
-	results := runner.Run(c.Context, runner.Options{
-		Graph: s.graph, Selected: s.selected, Parallelism: c.Int("parallelism"),
-		Reverse: cmd == ops.Destroy, Independent: cmd == ops.Validate || cmd == ops.Init, Observer: progress,
-	}, engine.Job(cmd))
-	progress.Close()
-	if cmd == ops.Destroy {
-		slices.Reverse(order)
+	res, progress, err := a.execute(ctx, e, o, op, report.ProgressOptions{Command: o.Command})
+	if err != nil {
+		return err
 	}
-	sum := report.NewSummary(string(cmd), s.stack.Env.Name, order, results, progress.LogPath, time.Since(t0))
-
-	if jsonOut {
-		if err := sum.WriteJSON(a.streams.Out); err != nil {
-			return err
-		}
-	} else {
-		progress.WriteCaptured(a.streams.Out, results)
-		fmt.Fprintln(a.streams.Out)
-		sum.WriteTable(a.streams.Out, a.streams.ColorOut(), s.stack.Display(logDir))
-	}
+	defer res.Discard()
+	a.writeResult(e, o, res, progress)
 	switch {
-	case runner.AnyFailed(results):
+	case res.Failed():
 		return exitCode(1)
-	case cmd == ops.Plan && c.Bool("detailed-exitcode") && sum.Changes:
+	case o.Command == "plan" && o.DetailedExitcode && res.HasChanges():
 		return exitCode(2)
 	}
 	return nil
+}
+
+// execute runs an operation with a progress view; po names the command,
+// title and log.
+func (a *app) execute(ctx context.Context, e *ops.Engine, o *runOptions, op ops.Operation, po report.ProgressOptions) (*ops.Result, *report.Progress, error) {
+	progress := a.progress(e, o, po)
+	res, err := e.Run(ctx, op, ops.RunOptions{Parallelism: o.Parallelism, Observer: progress})
+	progress.Close()
+	if err != nil {
+		return nil, nil, a.fail(e, err)
+	}
+	return res, progress, nil
+}
+
+func (a *app) logDir(e *ops.Engine) string {
+	return filepath.Join(e.Stack.Root.Dir, ".stackctl", "logs", e.Env())
+}
+
+func (a *app) progress(e *ops.Engine, o *runOptions, po report.ProgressOptions) *report.Progress {
+	term := a.streams.Out
+	if o.JSON {
+		term = a.streams.ErrOut
+	}
+	po.Env, po.LogDir = e.Env(), a.logDir(e)
+	po.Live = !o.JSON && !o.Stream && a.streams.OutIsTerminal()
+	po.Term, po.Color = term, !o.JSON && a.streams.ColorOut()
+	po.Height, po.Width = a.streams.Height(), a.streams.Width()
+	return report.NewProgress(po)
+}
+
+// writeResult prints a run's result: JSON on stdout, or what the live
+// view did not show and the summary table.
+func (a *app) writeResult(e *ops.Engine, o *runOptions, res *ops.Result, progress *report.Progress) {
+	sum := report.NewSummary(res, report.SummaryOptions{LogPath: progress.LogPath, FormatError: a.formatError(e)})
+	if o.JSON {
+		_ = sum.WriteJSON(a.streams.Out)
+		return
+	}
+	progress.WriteCaptured(a.streams.Out, res.Units)
+	fmt.Fprintln(a.streams.Out)
+	sum.WriteTable(a.streams.Out, a.streams.ColorOut(), e.Stack.Display(a.logDir(e)))
 }

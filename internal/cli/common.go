@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,71 +11,62 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/stackctl/stackctl/internal/awsconf"
-	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
-	"github.com/stackctl/stackctl/internal/graph"
-	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/ops"
 )
 
 func envVar(name string) []string { return []string{"STACKCTL_" + name} }
 
-var (
-	rootFlag = &ucli.StringFlag{Name: "root", Usage: "repository root `DIR` (default: the nearest folder upward holding stackctl.hcl)", EnvVars: envVar("ROOT")}
-	noColor  = &ucli.BoolFlag{Name: "no-color", Usage: "no colour in output (also NO_COLOR)", EnvVars: envVar("NO_COLOR")}
-	unitFlag = &ucli.StringSliceFlag{Name: "unit", Aliases: []string{"u"}, Usage: "select units by `PATH` (repeatable; globs allowed: 'apps/*', '**/api'; a folder selects the units under it)", EnvVars: envVar("UNIT")}
-	jsonFlag = &ucli.BoolFlag{Name: "json", Usage: "machine-readable output on stdout", EnvVars: envVar("JSON")}
-)
+func rootFlag() ucli.Flag {
+	return &ucli.StringFlag{Name: "root", Usage: "repository root `DIR` (default: the nearest folder upward holding stackctl.hcl)", EnvVars: envVar("ROOT")}
+}
+func noColorFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "no-color", Usage: "no colour in output (also NO_COLOR)", EnvVars: envVar("NO_COLOR")}
+}
+func unitFlag() ucli.Flag {
+	return &ucli.StringSliceFlag{Name: "unit", Aliases: []string{"u"}, Usage: "select units by `PATH` (repeatable; globs allowed: 'apps/*', '**/api'; a folder selects the units under it)", EnvVars: envVar("UNIT")}
+}
+func jsonFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "json", Usage: "machine-readable output on stdout", EnvVars: envVar("JSON")}
+}
+func autoApproveFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation", EnvVars: envVar("AUTO_APPROVE")}
+}
 
 func commonFlags(extra ...ucli.Flag) []ucli.Flag {
-	return append([]ucli.Flag{rootFlag, noColor}, extra...)
+	return append([]ucli.Flag{rootFlag(), noColorFlag()}, extra...)
 }
 
-// session is what a command has once the configuration is loaded.
-type session struct {
-	loader   *config.Loader
-	stack    *config.Stack
-	graph    *graph.Graph
-	selected map[string]bool
+// commonOptions are what every command that reads an environment takes.
+type commonOptions struct {
+	Env     string
+	Root    string
+	NoColor bool
+	Units   []string
+	// Args are the positional arguments after ENV.
+	Args []string
 }
 
-// load evaluates the chosen environment and builds its graph, printing
-// diagnostics (with snippets) on failure.
-func (a *app) load(c *ucli.Context) (*session, error) {
-	if c.Args().Len() > 1 {
-		return nil, &exitError{code: 1, err: fmt.Errorf("unexpected arguments %s: terraform arguments go after \"--\"", strings.Join(c.Args().Slice()[1:], " "))}
+// fill reads the common flags and the positional arguments: ENV first
+// (or STACKCTL_ENV), then the command's own.
+func (o *commonOptions) fill(a *app, c *ucli.Context) {
+	o.Root = c.String("root")
+	o.NoColor = c.Bool("no-color")
+	o.Units = splitPatterns(c.StringSlice("unit"))
+	args := c.Args().Slice()
+	if len(args) > 0 {
+		o.Env, o.Args = args[0], args[1:]
+	} else {
+		o.Env, _ = a.getenv("STACKCTL_ENV")
 	}
-	return a.loadArgs(c, c.Args().First())
 }
 
-// loadArgs is load for commands with more arguments than ENV.
-func (a *app) loadArgs(c *ucli.Context, env string) (*session, error) {
-	if c.Bool("no-color") {
-		a.streams.NoColor = true
+// noExtraArgs refuses positional arguments a command does not take.
+func (o *commonOptions) noExtraArgs() error {
+	if len(o.Args) > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("unexpected arguments %s: terraform arguments go after \"--\"", strings.Join(o.Args, " "))}
 	}
-	if env == "" {
-		env, _ = a.getenv("STACKCTL_ENV")
-	}
-	loader := config.NewLoader(config.Options{Dir: a.cwd, RootDir: c.String("root"), Getenv: a.getenv, SSM: a.ssmGetter(c.Context)})
-	st, diags := loader.Load(env)
-	if diags.HasErrors() {
-		a.printDiags(loader, diags)
-		return nil, exitCode(1)
-	}
-	a.printDiags(loader, diags) // warnings
-	g, diags := graph.FromStack(st)
-	if diags.HasErrors() {
-		a.printDiags(loader, diags)
-		return nil, exitCode(1)
-	}
-	sel, err := g.Select(splitPatterns(c.StringSlice("unit")))
-	if err != nil {
-		return nil, &exitError{code: 1, err: err}
-	}
-	return &session{loader: loader, stack: st, graph: g, selected: sel}, nil
-}
-
-func (a *app) ssmGetter(ctx context.Context) config.SSMGetter {
-	return awsconf.NewSSM(ctx).Get
+	return nil
 }
 
 // splitPatterns accepts comma-separated lists too (STACKCTL_UNIT=a,b).
@@ -90,48 +82,75 @@ func splitPatterns(in []string) []string {
 	return out
 }
 
-func (a *app) printDiags(loader *config.Loader, diags hcl.Diagnostics) {
+// engine loads the environment the options name, printing configuration
+// diagnostics (with snippets) on failure and warnings otherwise.
+func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*ops.Engine, error) {
+	if o.NoColor {
+		a.streams.NoColor = true
+	}
+	_, offline := a.getenv("STACKCTL_OFFLINE")
+	opts := extra
+	opts.Dir, opts.RootDir, opts.Env, opts.Units = a.cwd, o.Root, o.Env, o.Units
+	opts.Getenv, opts.Environ, opts.Offline = a.getenv, a.environ, offline
+	opts.SSM = awsconf.NewSSM(ctx).Get
+	e, err := ops.Load(opts)
+	if err != nil {
+		if d, ok := ops.IsConfigError(err); ok {
+			a.printDiags(e, d.Diags)
+			return nil, exitCode(1)
+		}
+		return nil, &exitError{code: 1, err: err}
+	}
+	a.printDiags(e, e.Warnings)
+	return e, nil
+}
+
+func (a *app) printDiags(e *ops.Engine, diags hcl.Diagnostics) {
 	if len(diags) == 0 {
 		return
 	}
-	a.writeDiags(a.streams.ErrOut, loader, diags, a.streams.ColorErr())
+	a.writeDiags(a.streams.ErrOut, e, diags, a.streams.ColorErr())
 }
 
-func (a *app) writeDiags(w io.Writer, loader *config.Loader, diags hcl.Diagnostics, color bool) {
-	diag.Write(w, diags, loader.Files(), color, a.streams.Width())
+func (a *app) writeDiags(w io.Writer, e *ops.Engine, diags hcl.Diagnostics, color bool) {
+	diag.Write(w, diags, e.Loader.Files(), color, a.streams.Width())
 }
 
-// formatDiags renders diagnostics to text for errors carried in results.
-func (a *app) formatDiags(loader *config.Loader) func(hcl.Diagnostics) string {
-	return func(diags hcl.Diagnostics) string {
-		var b strings.Builder
-		a.writeDiags(&b, loader, diags, false)
-		return b.String()
+// formatError renders a unit's error for the summary: configuration
+// errors with their snippets, anything else as its message.
+func (a *app) formatError(e *ops.Engine) func(error) string {
+	return func(err error) string {
+		if d, ok := ops.IsConfigError(err); ok {
+			var b strings.Builder
+			a.writeDiags(&b, e, d.Diags, false)
+			return strings.TrimRight(b.String(), "\n")
+		}
+		return err.Error()
 	}
 }
 
-// ordered returns the selected units in dependency order.
-func (s *session) ordered() []string { return s.graph.OrderOf(s.selected) }
-
-// terraformSession finds terraform and writes the CLI configuration for
-// the commands that run it.
-func (a *app) terraformSession(c *ucli.Context, root *config.Root) (*terraform.Session, error) {
-	_, offline := a.getenv("STACKCTL_OFFLINE")
-	tf, err := terraform.NewSession(c.Context, terraform.SessionOptions{
-		RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
-		PluginCacheDir: root.PluginCacheDir, Offline: offline, Environ: a.environ,
-	})
-	if err != nil {
-		return nil, &exitError{code: 1, err: err}
+// fail turns an error from below into the command's exit: configuration
+// errors are printed with snippets.
+func (a *app) fail(e *ops.Engine, err error) error {
+	if err == nil {
+		return nil
 	}
-	return tf, nil
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	if d, ok := ops.IsConfigError(err); ok && e != nil {
+		a.printDiags(e, d.Diags)
+		return exitCode(1)
+	}
+	return &exitError{code: 1, err: err}
 }
 
 // confirm asks before a command that changes or releases state (what
 // names it); without a terminal there is no one to ask, so it refuses.
 func (a *app) confirm(what, question string) error {
-	if !a.streams.InIsTerminal() {
-		return &exitError{code: 1, err: fmt.Errorf("%s needs --auto-approve (or STACKCTL_AUTO_APPROVE=true) when no terminal is attached: there is no one to confirm it", what)}
+	if err := a.canConfirm(what); err != nil {
+		return err
 	}
 	ok, err := a.streams.Confirm(question)
 	if err != nil || !ok {
@@ -140,21 +159,11 @@ func (a *app) confirm(what, question string) error {
 	return nil
 }
 
-// touched returns the selected units and the dependencies they read.
-func (s *session) touched() []*config.Unit {
-	seen := map[string]bool{}
-	var out []*config.Unit
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, s.stack.Unit(p))
-		}
+// canConfirm refuses, before any work, a command that will need a yes
+// when no terminal is attached to answer it.
+func (a *app) canConfirm(what string) error {
+	if !a.streams.InIsTerminal() {
+		return &exitError{code: 1, err: fmt.Errorf("%s needs --auto-approve (or STACKCTL_AUTO_APPROVE=true) when no terminal is attached: there is no one to confirm it", what)}
 	}
-	for _, p := range s.ordered() {
-		add(p)
-		for _, d := range s.graph.Dependencies(p) {
-			add(d)
-		}
-	}
-	return out
+	return nil
 }

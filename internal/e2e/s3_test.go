@@ -214,11 +214,13 @@ func TestS3StateApplyOutputsNoOp(t *testing.T) {
 	contains(t, "no-op plan", r.stdout, "plan dev: 4 succeeded")
 }
 
-// Two applies of one unit at once: the second waits for the lock, gives
-// up after --lock-timeout naming who holds it, and the state is intact.
-// The first holds the lock for 15 s: the second must start, plan and time
-// out within that, also on a loaded 2-core machine running the other
-// tests with -race.
+// Two applies of one unit at once, from two checkouts sharing one state
+// (two CI jobs, two laptops): the second waits for the lock, gives up after
+// --lock-timeout naming who holds it, and the state is intact. The first
+// holds the lock for 15 s: the second must start, plan and time out within
+// that, also on a loaded 2-core machine running the other tests with
+// -race. (Two runs in one checkout wait for each other's working folder
+// first: TestTwoRunsInOneCheckout.)
 func TestS3ConcurrentAppliesLock(t *testing.T) {
 	t.Parallel()
 	tr, srv, bucket := s3Tree(t, map[string]string{
@@ -235,7 +237,7 @@ inputs = { name = "slow", sleep = 15 }
 	}
 	waitFor(t, first, out1, "Provisioning with 'local-exec'")
 	t0 := time.Now()
-	r := tr.must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
+	r := tr.checkout().must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
 	if d := time.Since(t0); d < 2*time.Second {
 		t.Errorf("the second apply gave up after %s, before the lock timeout", d)
 	}
@@ -350,4 +352,37 @@ inputs = { name = "network", upstream = "changed" }
 		t.Errorf("state changed:\nbefore %s\nafter  %s", before, after)
 	}
 	tr.env = good
+}
+
+// --lock-timeout is waited out in full: terraform alone retries a lock at
+// about 0, 1, 3, 7, 15 and 31 s, so with -lock-timeout=28s it gives up
+// after 15 s while a 20 s apply still holds the lock. stackctl tries again
+// with what is left, and the second apply goes through once the first is
+// done.
+func TestS3LockTimeoutIsWaitedInFull(t *testing.T) {
+	t.Parallel()
+	tr, _, _ := s3Tree(t, map[string]string{
+		"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 20 }
+`,
+	})
+	tr.must(0, "bootstrap", "dev")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	first, out1, err1 := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, first, out1, "Provisioning with 'local-exec'")
+	second := tr.checkout()
+	second.write(map[string]string{"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+inputs = { name = "slow2" }
+`})
+	r := second.must(0, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "28s")
+	contains(t, "second apply", r.stdout, "Apply complete!")
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first apply: %v\n%s\n%s", err, out1, err1)
+	}
+	r = tr.must(0, "output", "dev", "--unit", "slow", "--json")
+	contains(t, "state after both", r.stdout, `"value": "slow2()"`)
 }

@@ -79,3 +79,40 @@ inputs = { name = unit.name }
 	r = tr.must(0, "output", "dev", "--unit", "app")
 	contains(t, "outputs after the new ref", r.stdout, `greeting = "v2 app"`, `extra = "from the unit folder"`)
 }
+
+// A local module that calls a sibling module (source = "../vpc") applies
+// without Terragrunt's "//" notation: stackctl copies the smallest folder
+// holding the module and every local module it calls. A call that leaves
+// the repository is an error naming the file and line.
+func TestModuleCallingASiblingModule(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"stackctl.hcl": "project = \"e2e\"\nlive_dir = \"live\"\n",
+		"modules/vpc/main.tf": `variable "cidr" { type = string }
+resource "terraform_data" "vpc" { input = var.cidr }
+output "id" { value = "vpc-${var.cidr}" }
+`,
+		"modules/network/main.tf": `variable "cidr" { type = string }
+module "vpc" {
+  source = "../vpc"
+  cidr   = var.cidr
+}
+output "vpc_id" { value = module.vpc.id }
+`,
+		"live/dev/env.hcl": "vars = {}\n",
+		"live/dev/network/unit.hcl": `source = "../../../modules/network"
+inputs = { cidr = "10.0.0.0/16" }
+`,
+	}
+	tr := newTree(t, files)
+	tr.must(0, "apply", "dev", "--auto-approve")
+	r := tr.must(0, "output", "dev", "--unit", "network", "--json")
+	contains(t, "outputs", r.stdout, `"vpc-10.0.0.0/16"`)
+
+	tr.write(map[string]string{"modules/network/main.tf": `module "outside" {
+  source = "../../../elsewhere"
+}
+`})
+	r = tr.must(1, "plan", "dev")
+	contains(t, "plan", r.stdout+r.stderr, "modules/network/main.tf:2", `calls "../../../elsewhere", which is outside the repository`)
+}

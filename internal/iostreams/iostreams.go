@@ -4,10 +4,12 @@ package iostreams
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 )
@@ -23,6 +25,11 @@ type IOStreams struct {
 	NoColor bool
 	height  func() int
 	width   func() int
+
+	// reader is kept across questions: a fresh bufio.Reader per question
+	// could swallow the answer to the next one.
+	readerOnce sync.Once
+	reader     *bufio.Reader
 }
 
 // System returns the process's streams.
@@ -46,9 +53,26 @@ func System() *IOStreams {
 	return s
 }
 
-// Test returns streams over buffers, none of them a terminal.
+// Test returns streams over buffers, none of them a terminal until a
+// Set*TTY says otherwise.
 func Test(in io.Reader, out, errOut io.Writer) *IOStreams {
 	return &IOStreams{In: in, Out: out, ErrOut: errOut, height: func() int { return 0 }, width: func() int { return 100 }}
+}
+
+// SetInTTY makes stdin claim to be a terminal (or not), for tests of
+// prompts.
+func (s *IOStreams) SetInTTY(v bool) { s.inTTY = v }
+
+// SetOutTTY makes stdout claim to be a terminal, for tests of live views.
+func (s *IOStreams) SetOutTTY(v bool) { s.outTTY = v }
+
+// SetErrTTY makes stderr claim to be a terminal.
+func (s *IOStreams) SetErrTTY(v bool) { s.errTTY = v }
+
+// SetSize fixes the terminal's size, for tests.
+func (s *IOStreams) SetSize(width, height int) {
+	s.width = func() int { return width }
+	s.height = func() int { return height }
 }
 
 // InIsTerminal reports whether stdin is a terminal (confirmation prompts
@@ -78,10 +102,31 @@ func (s *IOStreams) Width() int {
 // Confirm asks a yes/no question on stderr and reads the answer from
 // stdin; only "yes" counts, as with terraform.
 func (s *IOStreams) Confirm(question string) (bool, error) {
+	return s.ConfirmContext(context.Background(), question)
+}
+
+// ConfirmContext is Confirm that gives up, answering no, when ctx ends (an
+// interrupt while the question waits).
+func (s *IOStreams) ConfirmContext(ctx context.Context, question string) (bool, error) {
 	fmt.Fprintf(s.ErrOut, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
-	line, err := bufio.NewReader(s.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, err
+	s.readerOnce.Do(func() { s.reader = bufio.NewReader(s.In) })
+	type answer struct {
+		line string
+		err  error
 	}
-	return strings.TrimSpace(line) == "yes", nil
+	ch := make(chan answer, 1)
+	go func() {
+		line, err := s.reader.ReadString('\n')
+		ch <- answer{line, err}
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(s.ErrOut)
+		return false, ctx.Err()
+	case a := <-ch:
+		if a.err != nil && a.line == "" {
+			return false, a.err
+		}
+		return strings.TrimSpace(a.line) == "yes", nil
+	}
 }

@@ -1,64 +1,174 @@
-// Package ops is what stackctl does for one unit: read its dependencies'
-// outputs from state, render its inputs, prepare its working folder and run
-// the terraform steps of a command. The runner calls these jobs across the
-// graph.
+// Package ops is what stackctl does, below the command line: it loads an
+// environment (discover → evaluate → graph), and runs operations across a
+// selection of its units. An operation (operation.go) says what it needs of
+// dependencies, in which order units run, whether it writes state and
+// which terraform steps each unit takes; Run schedules it with the runner
+// and returns a result value that views print. Commands are thin: they
+// fill options, call one function here and choose a view.
 package ops
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
-	"github.com/stackctl/stackctl/internal/redact"
-	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/graph"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
-
-// Command is a terraform command run across units.
-type Command string
-
-// Commands the engine runs.
-const (
-	Init     Command = "init"
-	Validate Command = "validate"
-	Plan     Command = "plan"
-	Apply    Command = "apply"
-	Destroy  Command = "destroy"
-)
-
-// Writes reports whether the command changes state, so that dependency
-// state must be read fresh rather than from this run's cache.
-func (c Command) Writes() bool { return c == Apply || c == Destroy }
 
 // StateOpener opens a unit's state backend.
 type StateOpener interface {
 	Open(ctx context.Context, b config.Backend) (state.Backend, error)
 }
 
-// Engine holds what every unit job of one invocation shares.
-type Engine struct {
-	Stack   *config.Stack
-	Session *terraform.Session
-	States  StateOpener
+// Options say which environment to load and how stackctl reaches the
+// outside world; they are filled from flags and the process environment.
+type Options struct {
+	// Dir is the working directory; the repository root is searched upward
+	// from it unless RootDir is set.
+	Dir, RootDir string
+	Env          string
+	// Units are --unit patterns (globs); none selects every unit.
+	Units   []string
+	Getenv  func(string) (string, bool)
+	Environ []string
+	SSM     config.SSMGetter
 	// LockTimeout is passed to terraform (-lock-timeout) when set.
 	LockTimeout string
 	PassThrough *terraform.PassThrough
-	// FormatDiags renders configuration diagnostics with file:line:col and
-	// the source snippet.
-	FormatDiags func(hcl.Diagnostics) string
+	// Offline forbids downloading terraform.
+	Offline bool
+	// StallTimeout stops a unit that shows no progress (no output, no new
+	// step) for this long; 0 never does.
+	StallTimeout time.Duration
+}
+
+// Engine is one loaded environment and what every unit's work in this
+// invocation shares: state reads, the terraform session, declared
+// variables of modules.
+type Engine struct {
+	Loader   *config.Loader
+	Stack    *config.Stack
+	Graph    *graph.Graph
+	Selected map[string]bool
+	States   StateOpener
+	// Warnings are configuration warnings found while loading.
+	Warnings hcl.Diagnostics
+
+	opts Options
+
+	sessionOnce sync.Once
+	session     *terraform.Session
+	sessionErr  error
+
+	// early prepares working folders ahead of units' turns in a run.
+	early *early
 
 	mu       sync.Mutex
 	reads    map[string]*stateRead // unit path → its state, read once
 	declared sync.Map              // module folder → its variables, for Render
+}
+
+// DiagError is a configuration error: the diagnostics, kept with their
+// ranges so the command line prints them with snippets.
+type DiagError struct{ Diags hcl.Diagnostics }
+
+func (d *DiagError) Error() string {
+	var parts []string
+	for _, x := range d.Diags {
+		if x.Severity != hcl.DiagError {
+			continue
+		}
+		s := x.Summary
+		if x.Subject != nil {
+			s = diag.At(*x.Subject) + ": " + s
+		}
+		if x.Detail != "" {
+			s += ": " + x.Detail
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Load reads and evaluates one environment, builds its graph and selects
+// units. Configuration errors come back as *DiagError.
+func Load(o Options) (*Engine, error) {
+	loader := config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM})
+	e := &Engine{Loader: loader, opts: o}
+	st, diags := loader.Load(o.Env)
+	if diags.HasErrors() {
+		return e, &DiagError{Diags: diags}
+	}
+	e.Warnings = diags
+	g, diags := graph.FromStack(st)
+	if diags.HasErrors() {
+		return e, &DiagError{Diags: diags}
+	}
+	sel, err := g.Select(o.Units)
+	if err != nil {
+		return e, err
+	}
+	e.Stack, e.Graph, e.Selected = st, g, sel
+	e.States = backend.NewOpener(st.Env.Name)
+	return e, nil
+}
+
+// Env is the environment's name.
+func (e *Engine) Env() string { return e.Stack.Env.Name }
+
+// Ordered returns the selected units in dependency order.
+func (e *Engine) Ordered() []string { return e.Graph.OrderOf(e.Selected) }
+
+// Unit returns the unit with the given path.
+func (e *Engine) Unit(path string) *config.Unit { return e.Stack.Unit(path) }
+
+// Touched returns the selected units and the dependencies they read.
+func (e *Engine) Touched(selected map[string]bool) []*config.Unit {
+	seen := map[string]bool{}
+	var out []*config.Unit
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, e.Stack.Unit(p))
+		}
+	}
+	for _, p := range e.Graph.OrderOf(selected) {
+		add(p)
+		for _, d := range e.Graph.Dependencies(p) {
+			add(d)
+		}
+	}
+	return out
+}
+
+// Terraform returns the invocation's terraform session, finding terraform
+// and writing the CLI configuration the first time: commands that never
+// run terraform never look for it.
+func (e *Engine) Terraform(ctx context.Context) (*terraform.Session, error) {
+	e.sessionOnce.Do(func() {
+		root := e.Stack.Root
+		e.session, e.sessionErr = terraform.NewSession(ctx, terraform.SessionOptions{
+			RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
+			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ,
+		})
+		if e.sessionErr == nil && e.opts.LockTimeout != "" {
+			if d, err := time.ParseDuration(e.opts.LockTimeout); err == nil {
+				e.session.FolderWait = d
+			}
+		}
+	})
+	return e.session, e.sessionErr
 }
 
 // stateRead is one unit's state read, shared by every caller that wants it
@@ -70,37 +180,7 @@ type stateRead struct {
 	err  error
 }
 
-// DepMode says what may stand in for a dependency's outputs when it has no
-// state.
-type DepMode int
-
-// Dependency modes.
-const (
-	// StateOnly: apply and destroy need real outputs.
-	StateOnly DepMode = iota
-	// MocksAllowed: plan may use mock_outputs.
-	MocksAllowed
-	// BestEffort: render, validate and init show what cannot be known yet,
-	// including unreadable state (no credentials, unreachable endpoint),
-	// as unknown, with the reason, rather than fail: it is how people
-	// inspect configuration from anywhere.
-	BestEffort
-)
-
-func modeFor(c Command) DepMode {
-	switch c {
-	case Plan:
-		return MocksAllowed
-	case Validate, Init:
-		// Neither reads variables: a dependency whose state cannot be read
-		// (no bucket yet, no credentials in a CI lint job) is just unknown.
-		return BestEffort
-	default:
-		return StateOnly
-	}
-}
-
-// ReadState reads a unit's state. Reads for commands that do not write
+// ReadState reads a unit's state. Reads for operations that do not write
 // state are cached for the invocation: several dependents read one
 // dependency, often at the same moment, and all of them wait for one read.
 // A failed read is kept too (a missing bucket or absent credentials will
@@ -151,10 +231,37 @@ func (e *Engine) readState(ctx context.Context, u *config.Unit) (*state.State, s
 	return st, b, nil
 }
 
+// DepMode says what may stand in for a dependency's outputs when it has no
+// state.
+type DepMode int
+
+// Dependency modes.
+const (
+	// StateOnly: apply and destroy need real outputs.
+	StateOnly DepMode = iota
+	// MocksAllowed: plan may use mock_outputs.
+	MocksAllowed
+	// BestEffort: render, validate and init show what cannot be known yet,
+	// including unreadable state (no credentials, unreachable endpoint),
+	// as unknown, with the reason, rather than fail: it is how people
+	// inspect configuration from anywhere.
+	BestEffort
+)
+
+// NoStateError is a dependency without state where real outputs are
+// needed.
+type NoStateError struct {
+	Dependency *config.Dependency
+	Unit       string // the dependency's unit path
+	msg        string
+}
+
+func (e *NoStateError) Error() string { return e.msg }
+
 // DependencyOutputs reads the outputs of every dependency of u from state.
 // A dependency without state falls back to its mock_outputs (MocksAllowed,
-// BestEffort) or to unknown values (BestEffort); otherwise it is an error
-// that says what to do.
+// BestEffort) or to unknown values (BestEffort); otherwise it is a
+// *NoStateError that says what to do.
 func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode DepMode, cached bool) (map[string]config.DependencyOutputs, error) {
 	out := make(map[string]config.DependencyOutputs, len(u.Dependencies))
 	for _, d := range u.Dependencies {
@@ -193,204 +300,50 @@ func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode Dep
 		if mode == MocksAllowed {
 			msg += ", or give the dependency block mock_outputs so that it can be planned before " + dep.Path + " exists"
 		}
-		return nil, errors.New(msg)
+		return nil, &NoStateError{Dependency: d, Unit: dep.Path, msg: msg}
 	}
 	return out, nil
 }
 
 // Inputs renders a unit's inputs with its dependencies' outputs.
 func (e *Engine) Inputs(ctx context.Context, u *config.Unit, mode DepMode, cached bool) ([]config.Input, error) {
+	inputs, _, err := e.inputsWith(ctx, u, mode, cached)
+	return inputs, err
+}
+
+func (e *Engine) inputsWith(ctx context.Context, u *config.Unit, mode DepMode, cached bool) ([]config.Input, map[string]config.DependencyOutputs, error) {
 	deps, err := e.DependencyOutputs(ctx, u, mode, cached)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	inputs, diags := e.Stack.Inputs(u, deps)
 	if diags.HasErrors() {
-		return nil, diagError{text: e.FormatDiags(diags)}
+		return nil, nil, &DiagError{Diags: diags}
 	}
-	return inputs, nil
+	return inputs, deps, nil
 }
 
-// diagError carries configuration diagnostics already formatted with their
-// snippets.
-type diagError struct{ text string }
-
-func (d diagError) Error() string { return strings.TrimRight(d.text, "\n") }
-
-// Job returns the runner job for a command.
-func (e *Engine) Job(cmd Command) runner.Job {
-	return func(ctx context.Context, path string, uio runner.UnitIO) (runner.Outcome, error) {
-		return e.run(ctx, cmd, e.Stack.Unit(path), uio)
-	}
+// IsConfigError reports whether err is a configuration error, which the
+// command line prints with snippets.
+func IsConfigError(err error) (*DiagError, bool) {
+	var d *DiagError
+	ok := errors.As(err, &d)
+	return d, ok
 }
 
-// job is one unit's run: its working folder and the output writer that
-// masks the unit's secret inputs.
-type job struct {
-	e       *Engine
-	u       *config.Unit
-	wd      *terraform.Workdir
-	out     *redact.Writer
-	secrets []string
-}
-
-// fail shortens a terraform error to its first "Error:" line (the whole
-// output is in the unit's log), with secrets masked; a lock that could not
-// be acquired names its holder instead.
-func (j *job) fail(ctx context.Context, step string, err error) error {
-	if lerr := j.e.lockError(j.u, err); lerr != nil {
-		return lerr
-	}
-	return errors.New(redact.String(tfFailure(ctx, step, err).Error(), j.secrets))
-}
-
-func (e *Engine) prepare(ctx context.Context, cmd Command, u *config.Unit, uio runner.UnitIO) (*job, error) {
-	uio.Step("render")
-	inputs, err := e.Inputs(ctx, u, modeFor(cmd), !cmd.Writes())
-	if err != nil {
-		return nil, err
-	}
-	j := &job{e: e, u: u}
-	for _, in := range inputs {
-		if in.Sensitive() {
-			j.secrets = append(j.secrets, redact.Secrets(in.Value)...)
-		}
-	}
-	j.out = redact.NewWriter(uio.Output(), j.secrets)
-	out := j.out
-	wd, err := e.Session.Prepare(ctx, e.Stack.Env.Name, u, out)
-	if err != nil {
-		return nil, err
-	}
-	j.wd = wd
-	vals := make(map[string]cty.Value, len(inputs))
-	known := true
-	for _, in := range inputs {
-		vals[in.Name] = in.Value
-		if !in.Value.IsWhollyKnown() {
-			known = false
-		}
-	}
-	// validate and init do not read variables, so inputs that cannot be
-	// known yet are fine there; every other command writes them.
-	if known || (cmd != Validate && cmd != Init) {
-		ignored, err := wd.WriteInputs(vals)
+// ReadStates reads the states of units (each once), telling none about
+// each unit that has no state yet.
+func (e *Engine) ReadStates(ctx context.Context, units []string, none func(unit, where string)) (map[string]*state.State, error) {
+	out := make(map[string]*state.State, len(units))
+	for _, p := range units {
+		st, b, err := e.ReadState(ctx, e.Unit(p), true)
 		if err != nil {
 			return nil, err
 		}
-		warnIgnored(out, inputs, ignored)
-	}
-	return j, nil
-}
-
-// warnIgnored mentions inputs set in unit.hcl that the module does not
-// declare: likely typos. Root and env inputs are shared by modules that do
-// not all declare them, so those stay quiet.
-func warnIgnored(out io.Writer, inputs []config.Input, ignored []string) {
-	layer := map[string]config.Layer{}
-	for _, in := range inputs {
-		layer[in.Name] = in.Layer
-	}
-	for _, name := range ignored {
-		if layer[name] == config.LayerUnit {
-			fmt.Fprintf(out, "stackctl: warning: input %q is set in unit.hcl but the module declares no variable %q; it is not passed\n", name, name)
+		if st == nil && none != nil {
+			none(p, b.Describe())
 		}
-	}
-}
-
-func (e *Engine) run(ctx context.Context, cmd Command, u *config.Unit, uio runner.UnitIO) (runner.Outcome, error) {
-	if cmd == Destroy {
-		uio.Step("read state")
-		st, _, err := e.ReadState(ctx, u, false)
-		if err != nil {
-			return runner.Outcome{}, err
-		}
-		if st.Empty() {
-			// Nothing to destroy, and no terraform needed to learn that.
-			return runner.Outcome{Changes: &runner.Changes{}, Note: "no state: nothing to destroy"}, nil
-		}
-	}
-	j, err := e.prepare(ctx, cmd, u, uio)
-	if err != nil {
-		return runner.Outcome{}, err
-	}
-	defer j.out.Flush()
-	wd := j.wd
-	backend := cmd != Validate
-	if cmd == Init || wd.NeedsInit(backend) {
-		uio.Step("init")
-		if err := wd.Init(ctx, backend); err != nil {
-			return runner.Outcome{}, j.fail(ctx, "init", err)
-		}
-	}
-	switch cmd {
-	case Init:
-		return runner.Outcome{Note: "initialized"}, nil
-	case Validate:
-		uio.Step("validate")
-		if err := wd.Validate(ctx, j.out); err != nil {
-			return runner.Outcome{}, j.fail(ctx, "validate", err)
-		}
-		return runner.Outcome{Note: "valid"}, nil
-	}
-	uio.Step("plan")
-	plan, err := wd.Plan(ctx, e.planOptions(cmd == Destroy))
-	defer plan.Discard()
-	if err != nil {
-		return runner.Outcome{}, j.fail(ctx, "plan", err)
-	}
-	out := outcome(plan)
-	if cmd == Plan || !plan.HasChanges {
-		return out, nil
-	}
-	// apply and destroy apply exactly the plan just made.
-	step := string(cmd)
-	uio.Step(step)
-	if err := wd.Apply(ctx, plan, e.applyOptions()); err != nil {
-		return out, j.fail(ctx, step, err)
+		out[p] = st
 	}
 	return out, nil
-}
-
-func (e *Engine) planOptions(destroy bool) terraform.PlanOptions {
-	o := terraform.PlanOptions{Destroy: destroy, LockTimeout: e.LockTimeout}
-	if e.PassThrough != nil {
-		o.Extra = e.PassThrough.Plan
-	}
-	return o
-}
-
-func (e *Engine) applyOptions() terraform.ApplyOptions {
-	o := terraform.ApplyOptions{LockTimeout: e.LockTimeout}
-	if e.PassThrough != nil {
-		o.Extra = e.PassThrough.Apply
-	}
-	return o
-}
-
-func outcome(p *terraform.Plan) runner.Outcome {
-	c := p.Changes
-	out := runner.Outcome{HasChanges: p.HasChanges, Changes: &runner.Changes{Add: c.Add, Change: c.Change, Destroy: c.Destroy, Import: c.Import}}
-	switch {
-	case !p.HasChanges:
-		out.Note = "no changes"
-	case c.Add+c.Change+c.Destroy+c.Import == 0 && c.Outputs:
-		out.Note = "outputs change"
-	}
-	return out
-}
-
-func tfFailure(ctx context.Context, step string, err error) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("terraform %s interrupted", step)
-	}
-	msg := err.Error()
-	for _, line := range strings.Split(msg, "\n") {
-		line = strings.TrimSpace(strings.TrimLeft(line, "│╷╵ "))
-		if strings.HasPrefix(line, "Error: ") {
-			return fmt.Errorf("terraform %s failed: %s", step, strings.TrimPrefix(line, "Error: "))
-		}
-	}
-	first, _, _ := strings.Cut(msg, "\n")
-	return fmt.Errorf("terraform %s failed: %s", step, first)
 }

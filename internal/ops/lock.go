@@ -2,81 +2,54 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
 
-const lockFailure = "Error acquiring the state lock"
-
-// lockError turns terraform's "Error acquiring the state lock" into who
-// holds the lock, since when, and what to do; nil for any other error.
-// The holder is read from the backend (the lock may be gone by now, so
-// terraform's own Lock Info block is the fallback).
+// lockError turns terraform giving up on a state lock into who holds the
+// lock, since when, and what to do; nil for any other error. The holder is
+// read from the backend (the lock may be gone by now, so terraform's own
+// Lock Info block is the fallback).
 func (e *Engine) lockError(u *config.Unit, err error) error {
-	text := err.Error()
-	if !strings.Contains(text, lockFailure) {
+	var le *terraform.LockedError
+	if !errors.As(err, &le) {
 		return nil
 	}
-	holder := lockFromText(text)
+	holder := le.Lock
+	waited := e.opts.LockTimeout
+	if waited == "" {
+		waited = "0s"
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if b, oerr := e.States.Open(ctx, u.Backend); oerr == nil {
 		if l, ok := b.(state.Locker); ok {
-			if li, lerr := l.LockInfo(ctx); lerr == nil && li != nil {
+			li, lerr := l.LockInfo(ctx)
+			switch {
+			case lerr == nil && li == nil:
+				// Gone by now: no lock to release, just try again.
+				who := "another run"
+				if holder != nil {
+					who = holder.String()
+				}
+				return fmt.Errorf("the state of %s was %s until after --lock-timeout %s ran out; it has been released meanwhile: run again", u.Path, strings.TrimPrefix(who, "locked by "), waited)
+			case lerr == nil:
 				holder = li
 			}
 		}
-	}
-	waited := e.LockTimeout
-	if waited == "" {
-		waited = "0s"
 	}
 	if holder == nil {
 		return fmt.Errorf("the state of %s is locked by another run; gave up after --lock-timeout %s. Wait for it to finish, or raise --lock-timeout", u.Path, waited)
 	}
 	return fmt.Errorf("the state of %s is %s; gave up after --lock-timeout %s. Wait for that run to finish; if it died, release the lock with: stackctl force-unlock %s --unit %s %s",
-		u.Path, holder, waited, e.Stack.Env.Name, u.Path, orPlaceholder(holder.ID))
-}
-
-var lockLine = regexp.MustCompile(`(?m)^[\s│]*(ID|Path|Operation|Who|Version|Created|Info):[ \t]*(.*)$`)
-
-// lockFromText reads the "Lock Info:" block terraform prints.
-func lockFromText(text string) *state.LockInfo {
-	i := strings.Index(text, "Lock Info:")
-	if i < 0 {
-		return nil
-	}
-	l := &state.LockInfo{}
-	for _, m := range lockLine.FindAllStringSubmatch(text[i:], -1) {
-		v := strings.TrimSpace(m[2])
-		switch m[1] {
-		case "ID":
-			l.ID = v
-		case "Path":
-			l.Path = v
-		case "Operation":
-			l.Operation = v
-		case "Who":
-			l.Who = v
-		case "Version":
-			l.Version = v
-		case "Created":
-			// Go's time.String layout, which terraform uses here.
-			if t, err := time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", v); err == nil {
-				l.Created = t
-			}
-		}
-	}
-	if l.ID == "" && l.Who == "" {
-		return nil
-	}
-	return l
+		u.Path, holder, waited, e.Env(), u.Path, orPlaceholder(holder.ID))
 }
 
 func orPlaceholder(id string) string {
@@ -86,14 +59,34 @@ func orPlaceholder(id string) string {
 	return id
 }
 
+// LockHolder returns who holds the lock of u's state now (nil when it is
+// not locked), and the backend's description.
+func (e *Engine) LockHolder(ctx context.Context, u *config.Unit) (*state.LockInfo, string, error) {
+	b, err := e.States.Open(ctx, u.Backend)
+	if err != nil {
+		return nil, "", err
+	}
+	l, ok := b.(state.Locker)
+	if !ok {
+		return nil, b.Describe(), nil
+	}
+	li, err := l.LockInfo(ctx)
+	return li, b.Describe(), err
+}
+
 // ForceUnlock releases lock lockID of u's state through terraform, which
 // knows every backend's lock format; the working folder is initialised
 // first if it never was.
 func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string) error {
-	wd, err := e.Session.Prepare(ctx, e.Stack.Env.Name, u, io.Discard)
+	tf, err := e.Terraform(ctx)
 	if err != nil {
 		return err
 	}
+	wd, err := tf.Prepare(ctx, e.Env(), u, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer wd.Close()
 	if _, err := wd.EnsureInit(ctx, true); err != nil {
 		return fmt.Errorf("terraform init in %s: %w", u.Path, err)
 	}
@@ -102,3 +95,37 @@ func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string)
 	}
 	return nil
 }
+
+// lockWait runs a terraform step that takes the state lock until it
+// succeeds, fails otherwise, or --lock-timeout is really spent. Terraform
+// retries a lock at about 0, 1, 3, 7 and 15 s and gives up after its last
+// retry, so -lock-timeout=30s alone may give up after 15 s, and its gaps
+// grow: each attempt here gets at most a few seconds of the timeout, so no
+// gap is longer than that.
+func (u *Unit) lockWait(ctx context.Context, run func(lockTimeout string) error) error {
+	total, _ := time.ParseDuration(u.e.opts.LockTimeout)
+	if total <= 0 {
+		return run(u.e.opts.LockTimeout)
+	}
+	deadline := time.Now().Add(total)
+	for {
+		left := time.Until(deadline)
+		err := run(min(left, lockSlice).Round(time.Second).String())
+		var le *terraform.LockedError
+		if err == nil || !errors.As(err, &le) {
+			return err
+		}
+		left = time.Until(deadline)
+		if left < time.Second || ctx.Err() != nil {
+			return err
+		}
+		who := "another run"
+		if le.Lock != nil {
+			who = le.Lock.Who
+		}
+		fmt.Fprintf(u.Output(), "stackctl: the state of %s is still locked by %s; trying again (%s of --lock-timeout left)\n", u.Path(), who, left.Round(time.Second))
+	}
+}
+
+// lockSlice is the longest single wait for a lock handed to terraform.
+const lockSlice = 4 * time.Second

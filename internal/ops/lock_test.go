@@ -1,41 +1,45 @@
 package ops
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
-	"time"
+
+	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
 
-func TestLockFromText(t *testing.T) {
-	text := `exit status 1
+// lockingBackend is a state backend whose lock holder is fixed.
+type lockingBackend struct {
+	countingBackend
+	holder *state.LockInfo
+}
 
-Error: Error acquiring the state lock
+func (b *lockingBackend) LockInfo(context.Context) (*state.LockInfo, error) { return b.holder, nil }
 
-Error message: operation error S3: PutObject, https response error
-StatusCode: 412, api error PreconditionFailed: At least one of the pre-conditions you
-specified did not hold
-Lock Info:
-  ID:        ba9c6991-a46d-4b28-f110-acc88047b47b
-  Path:      tfstate/u1/terraform.tfstate
-  Operation: OperationTypeApply
-  Who:       root@vm
-  Version:   1.11.4
-  Created:   2026-11-23 11:24:54.134603582 +0000 UTC
-  Info:      
-
-
-Terraform acquires a state lock to protect the state from being written
-`
-	l := lockFromText(text)
-	if l == nil || l.ID != "ba9c6991-a46d-4b28-f110-acc88047b47b" || l.Who != "root@vm" || l.OperationName() != "apply" {
-		t.Fatalf("%+v", l)
+func TestLockErrorNamesTheHolderOrSaysItIsGone(t *testing.T) {
+	tfErr := &terraform.Error{Step: "plan", Err: &terraform.LockedError{
+		Lock: &state.LockInfo{ID: "from-terraform", Who: "ci@runner"}, Err: errors.New("Error acquiring the state lock")}}
+	u := &config.Unit{Path: "network"}
+	engine := func(holder *state.LockInfo) *Engine {
+		e := &Engine{States: fixedOpener{&lockingBackend{holder: holder}}, opts: Options{LockTimeout: "30s"}}
+		e.Stack = &config.Stack{Env: &config.Env{Name: "dev"}}
+		return e
 	}
-	if want := time.Date(2026, 11, 23, 11, 24, 54, 134603582, time.UTC); !l.Created.Equal(want) {
-		t.Fatalf("created %v", l.Created)
+
+	err := engine(&state.LockInfo{ID: "abc-123", Who: "alice@laptop", Operation: "OperationTypeApply"}).lockError(u, tfErr)
+	for _, want := range []string{"locked by alice@laptop", "--lock-timeout 30s", "stackctl force-unlock dev --unit network abc-123"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("held lock: %v, want %q", err, want)
+		}
 	}
-	if got := l.String(); got != "locked by root@vm since 2026-11-23T11:24:54Z (apply, terraform 1.11.4), lock ID ba9c6991-a46d-4b28-f110-acc88047b47b" {
-		t.Fatalf("String() = %q", got)
+	err = engine(nil).lockError(u, tfErr)
+	if err == nil || !strings.Contains(err.Error(), "released meanwhile: run again") || strings.Contains(err.Error(), "force-unlock") {
+		t.Errorf("released lock: %v", err)
 	}
-	if lockFromText("Error: something else") != nil {
-		t.Fatal("found a lock in an unrelated error")
+	if engine(nil).lockError(u, errors.New("something else")) != nil {
+		t.Error("a lock error for an unrelated failure")
 	}
 }

@@ -128,7 +128,7 @@ func (e *Engine) Render(ctx context.Context, u *config.Unit, warn func(string)) 
 	}
 	inputs, diags := st.Inputs(u, deps)
 	if diags.HasErrors() {
-		return ru, fmt.Errorf("%s", strings.TrimSpace(e.FormatDiags(diags)))
+		return ru, &DiagError{Diags: diags}
 	}
 	for _, in := range inputs {
 		// Ranges carry the file name as shown in messages already.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/runner"
 )
 
@@ -46,8 +47,8 @@ func TestLiveViewFitsTheTerminal(t *testing.T) {
 	p.Step("network", "plan")
 	fmt.Fprintln(p.Output("network"), "Terraform will perform the following actions")
 	long := errors.New("terraform plan failed: " + strings.Repeat("a very long reason ", 10))
-	p.Finished(runner.Result{Unit: "network", Status: runner.Failed, Err: long, Duration: 1500 * time.Millisecond})
-	p.Finished(runner.Result{Unit: "apps/database", Status: runner.Skipped, Outcome: runner.Outcome{Note: "network failed, and a note that goes on and on"}})
+	p.Finished(runner.Event{Unit: "network", Status: runner.Failed, Err: long, Duration: 1500 * time.Millisecond})
+	p.Finished(runner.Event{Unit: "apps/database", Status: runner.Skipped, Note: "network failed, and a note that goes on and on"})
 	p.Close()
 
 	for _, line := range strings.Split(cursorUp.ReplaceAllString(term.String(), ""), "\n") {
@@ -61,7 +62,7 @@ func TestLiveViewFitsTheTerminal(t *testing.T) {
 	}
 
 	var after strings.Builder
-	p.WriteCaptured(&after, []runner.Result{{Unit: "network", Status: runner.Failed, Err: long}})
+	p.WriteCaptured(&after, []ops.UnitOutcome{{Unit: "network", Status: runner.Failed, Err: long}})
 	if got, want := after.String(), "\n── network plan ──\nTerraform will perform the following actions\n"; got != want {
 		t.Errorf("captured output %q, want %q", got, want)
 	}
@@ -83,7 +84,7 @@ func TestUnwritableLogDir(t *testing.T) {
 	p.Queued([]string{"network"})
 	p.Started("network")
 	fmt.Fprintln(p.Output("network"), "hello")
-	p.Finished(runner.Result{Unit: "network", Status: runner.Succeeded})
+	p.Finished(runner.Event{Unit: "network", Status: runner.Succeeded})
 	p.Close()
 	if got := p.LogPath("network"); got != "" {
 		t.Errorf("LogPath = %q for a log that was never written", got)
@@ -94,7 +95,7 @@ func TestUnwritableLogDir(t *testing.T) {
 		}
 	}
 	var after strings.Builder
-	p.WriteCaptured(&after, []runner.Result{{Unit: "network", Status: runner.Failed}})
+	p.WriteCaptured(&after, []ops.UnitOutcome{{Unit: "network", Status: runner.Failed}})
 	if after.Len() != 0 {
 		t.Errorf("a streamed run repeated its output: %q", after.String())
 	}

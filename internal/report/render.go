@@ -26,8 +26,11 @@ func WriteRenderJSON(w io.Writer, env string, units []ops.RenderedUnit) error {
 	}{env, units})
 }
 
-// WriteRenderText prints rendered units for people.
-func WriteRenderText(w io.Writer, units []ops.RenderedUnit) {
+// WriteRenderText prints rendered units for people. Root and env inputs
+// are shared by modules that do not all declare them, so those the module
+// does not take are left out unless all; a unit's own input that is not
+// passed is always shown, marked: it is most likely a typo.
+func WriteRenderText(w io.Writer, units []ops.RenderedUnit, all bool) {
 	for i, u := range units {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -54,8 +57,13 @@ func WriteRenderText(w io.Writer, units []ops.RenderedUnit) {
 		}
 		fmt.Fprintln(w, "  inputs")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		hidden := 0
 		for _, name := range u.InputOrder {
 			in := u.Inputs[name]
+			if !all && in.Passed != nil && !*in.Passed && in.Layer != "unit" {
+				hidden++
+				continue
+			}
 			where := fmt.Sprintf("%s\t%s:%d:%d", in.Layer, in.File, in.Line, in.Column)
 			if len(in.Overrides) > 0 {
 				where += " (overrides " + strings.Join(in.Overrides, ", ") + ")"
@@ -66,6 +74,9 @@ func WriteRenderText(w io.Writer, units []ops.RenderedUnit) {
 			fmt.Fprintf(tw, "    %s\t= %s\t%s\n", name, oneLine(in.Text, 60), where)
 		}
 		tw.Flush()
+		if hidden > 0 {
+			fmt.Fprintf(w, "  (%d shared root/env input(s) this module declares no variable for are not shown; --all shows them)\n", hidden)
+		}
 	}
 }
 

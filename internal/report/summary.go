@@ -3,11 +3,14 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
 
 // Summary is the end of a run, as printed and as JSON.
@@ -20,6 +23,15 @@ type Summary struct {
 	Result     string `json:"result"` // "succeeded", "failed" or "interrupted"
 	DurationMS int64  `json:"duration_ms"`
 	Counts     Counts `json:"counts"`
+	// Warnings are every unit's warnings, each once, with the units that
+	// gave it.
+	Warnings []Warning `json:"warnings,omitempty"`
+}
+
+// Warning is one warning and the units it was given for.
+type Warning struct {
+	Message string   `json:"message"`
+	Units   []string `json:"units"`
 }
 
 // Counts totals the units by result.
@@ -32,39 +44,45 @@ type Counts struct {
 
 // UnitResult is one unit's line of the summary.
 type UnitResult struct {
-	Unit       string          `json:"unit"`
-	Result     runner.Status   `json:"result"`
-	Changes    *runner.Changes `json:"changes,omitempty"`
-	HasChanges bool            `json:"has_changes"`
-	Note       string          `json:"note,omitempty"`
-	Error      string          `json:"error,omitempty"`
-	DurationMS int64           `json:"duration_ms"`
-	Log        string          `json:"log,omitempty"`
+	Unit       string             `json:"unit"`
+	Result     runner.Status      `json:"result"`
+	Changes    *terraform.Changes `json:"changes,omitempty"`
+	HasChanges bool               `json:"has_changes"`
+	Note       string             `json:"note,omitempty"`
+	Error      string             `json:"error,omitempty"`
+	DurationMS int64              `json:"duration_ms"`
+	Log        string             `json:"log,omitempty"`
 }
 
-// NewSummary orders results as the run queued them (dependency order).
-func NewSummary(command, env string, order []string, results []runner.Result, logPath func(string) string, elapsed time.Duration) Summary {
-	byUnit := map[string]runner.Result{}
-	for _, r := range results {
-		byUnit[r.Unit] = r
-	}
-	s := Summary{Command: command, Environment: env, Units: []UnitResult{}, Result: "succeeded", DurationMS: elapsed.Milliseconds()}
-	for _, u := range order {
-		r, ok := byUnit[u]
-		if !ok {
-			continue
+// SummaryOptions say how to describe a run's units.
+type SummaryOptions struct {
+	// LogPath returns a unit's log file ("" for none).
+	LogPath func(string) string
+	// FormatError renders a unit's error in full (configuration errors
+	// with their snippets); nil uses Error().
+	FormatError func(error) string
+}
+
+// NewSummary describes a result, its units in run order.
+func NewSummary(r *ops.Result, o SummaryOptions) Summary {
+	s := Summary{Command: r.Operation, Environment: r.Env, Units: []UnitResult{}, Result: "succeeded", DurationMS: r.Duration.Milliseconds()}
+	warned := map[string]int{}
+	for _, u := range r.Units {
+		ur := UnitResult{Unit: u.Unit, Result: u.Status, Changes: u.Changes, HasChanges: u.HasChanges, Note: u.Message, DurationMS: u.Duration.Milliseconds()}
+		if u.Err != nil {
+			if o.FormatError != nil {
+				ur.Error = o.FormatError(u.Err)
+			} else {
+				ur.Error = u.Err.Error()
+			}
 		}
-		ur := UnitResult{Unit: u, Result: r.Status, Changes: r.Changes, HasChanges: r.HasChanges, Note: r.Note, DurationMS: r.Duration.Milliseconds()}
-		if r.Err != nil {
-			ur.Error = r.Err.Error()
+		if o.LogPath != nil {
+			ur.Log = o.LogPath(u.Unit)
 		}
-		if logPath != nil {
-			ur.Log = logPath(u)
-		}
-		if r.HasChanges {
+		if u.HasChanges {
 			s.Changes = true
 		}
-		switch r.Status {
+		switch u.Status {
 		case runner.Succeeded:
 			s.Counts.Succeeded++
 		case runner.Failed:
@@ -74,7 +92,19 @@ func NewSummary(command, env string, order []string, results []runner.Result, lo
 		case runner.Interrupted:
 			s.Counts.Interrupted++
 		}
+		for _, w := range u.Warnings {
+			i, ok := warned[w]
+			if !ok {
+				i = len(s.Warnings)
+				warned[w] = i
+				s.Warnings = append(s.Warnings, Warning{Message: w})
+			}
+			s.Warnings[i].Units = append(s.Warnings[i].Units, u.Unit)
+		}
 		s.Units = append(s.Units, ur)
+	}
+	for i := range s.Warnings {
+		sort.Strings(s.Warnings[i].Units)
 	}
 	switch {
 	case s.Counts.Interrupted > 0:
@@ -88,8 +118,8 @@ func NewSummary(command, env string, order []string, results []runner.Result, lo
 // WriteJSON prints the summary as one JSON document.
 func (s Summary) WriteJSON(w io.Writer) error { return WriteJSON(w, s) }
 
-// WriteTable prints the summary table, then every error in full (with
-// configuration snippets), then one closing line.
+// WriteTable prints the summary table, then the warnings, then every error
+// in full (with configuration snippets), then one closing line.
 func (s Summary) WriteTable(w io.Writer, color bool, logDir string) {
 	showChanges := false
 	for _, u := range s.Units {
@@ -124,13 +154,17 @@ func (s Summary) WriteTable(w io.Writer, color bool, logDir string) {
 	}
 	tw.Flush()
 
+	for _, wn := range s.Warnings {
+		fmt.Fprintf(w, "\n%s %s\n", paint(color, "Warning:", "33;1"), wn.Message)
+		fmt.Fprintf(w, "  in %s\n", unitList(wn.Units))
+	}
 	for _, u := range s.Units {
 		if u.Error == "" {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s %s:\n", paint(color, "Error in", "31;1"), u.Unit)
 		for _, line := range strings.Split(strings.TrimRight(u.Error, "\n"), "\n") {
-			fmt.Fprintln(w, "  "+line)
+			fmt.Fprintln(w, strings.TrimRight("  "+line, " "))
 		}
 		if u.Log != "" {
 			fmt.Fprintf(w, "  full output: %s\n", u.Log)
@@ -141,6 +175,13 @@ func (s Summary) WriteTable(w io.Writer, color bool, logDir string) {
 		fmt.Fprintf(w, "; logs in %s", logDir)
 	}
 	fmt.Fprintln(w)
+}
+
+func unitList(units []string) string {
+	if len(units) == 1 {
+		return units[0]
+	}
+	return fmt.Sprintf("%d units: %s", len(units), strings.Join(units, ", "))
 }
 
 func (s Summary) countsText() string {

@@ -6,16 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
 
 func TestSummaryTable(t *testing.T) {
-	results := []runner.Result{
-		{Unit: "network", Status: runner.Succeeded, Duration: 1200 * time.Millisecond, Outcome: runner.Outcome{Changes: &runner.Changes{Add: 3}, HasChanges: true}},
+	res := &ops.Result{Operation: "plan", Env: "dev", Duration: 2 * time.Second, Units: []ops.UnitOutcome{
+		{Unit: "network", Status: runner.Succeeded, Duration: 1200 * time.Millisecond, UnitResult: ops.UnitResult{Changes: &terraform.Changes{Add: 3}, HasChanges: true}},
 		{Unit: "database", Status: runner.Failed, Duration: 300 * time.Millisecond, Err: errors.New("terraform plan failed: boom\nmore detail")},
-		{Unit: "service", Status: runner.Skipped, Outcome: runner.Outcome{Note: "database failed"}},
-	}
-	s := NewSummary("plan", "dev", []string{"network", "database", "service"}, results, func(u string) string { return "logs/" + u }, 2*time.Second)
+		{Unit: "service", Status: runner.Skipped, UnitResult: ops.UnitResult{Message: "database failed"}},
+	}}
+	s := NewSummary(res, SummaryOptions{LogPath: func(u string) string { return "logs/" + u }})
 	if s.Result != "failed" || !s.Changes || s.Counts != (Counts{Succeeded: 1, Failed: 1, Skipped: 1}) {
 		t.Fatalf("summary %+v", s)
 	}

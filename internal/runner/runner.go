@@ -4,6 +4,10 @@
 // skipped while independent units go on. Cancelling the context (the first
 // SIGINT or SIGTERM) starts nothing new; running jobs receive the
 // cancellation and stop gracefully.
+//
+// The runner only schedules: what a job does and what it returns (plans,
+// drift, checks) is the caller's business, so it is generic in the value a
+// job returns.
 package runner
 
 import (
@@ -30,32 +34,29 @@ const (
 	Interrupted Status = "interrupted"
 )
 
-// Changes counts what a plan does.
-type Changes struct {
-	Add     int `json:"add"`
-	Change  int `json:"change"`
-	Destroy int `json:"destroy"`
-	Import  int `json:"import,omitempty"`
-}
-
-// Outcome is what a job reports beyond success or failure.
-type Outcome struct {
-	// Changes is set when the job made a plan.
-	Changes *Changes
-	// HasChanges is terraform's verdict (-detailed-exitcode): output-only
-	// changes count.
-	HasChanges bool
-	// Note is a short remark for the summary ("no changes", "no state").
-	Note string
-}
-
-// Result is one unit's end.
-type Result struct {
+// Result is one unit's end, with the value its job returned.
+type Result[T any] struct {
 	Unit   string
 	Status Status
-	Outcome
+	Value  T
+	// Note is a short remark for progress views and summaries: the job's
+	// own (see Noter) or why the unit was skipped.
+	Note     string
 	Err      error
 	Started  time.Time
+	Duration time.Duration
+}
+
+// Noter is a job value that has a one-line remark for progress views
+// ("no changes", "3 to add, 0 to change, 0 to destroy").
+type Noter interface{ Note() string }
+
+// Event is what observers learn of a unit's end.
+type Event struct {
+	Unit     string
+	Status   Status
+	Note     string
+	Err      error
 	Duration time.Duration
 }
 
@@ -73,11 +74,11 @@ type Observer interface {
 	Started(unit string)
 	Step(unit, step string)
 	Output(unit string) io.Writer
-	Finished(r Result)
+	Finished(e Event)
 }
 
 // Job does one unit's work.
-type Job func(ctx context.Context, unit string, io UnitIO) (Outcome, error)
+type Job[T any] func(ctx context.Context, unit string, io UnitIO) (T, error)
 
 // Options shape a run.
 type Options struct {
@@ -88,8 +89,8 @@ type Options struct {
 	// Reverse runs dependents before their dependencies (destroy).
 	Reverse bool
 	// Independent runs every unit as soon as there is room, for commands
-	// whose units need nothing from each other (validate, init); a failure
-	// then skips nothing.
+	// whose units need nothing from each other (validate, init, drift); a
+	// failure then skips nothing.
 	Independent bool
 	Observer    Observer
 }
@@ -103,9 +104,14 @@ type unitIO struct {
 func (u *unitIO) Step(name string)  { u.obs.Step(u.unit, name) }
 func (u *unitIO) Output() io.Writer { return u.out }
 
+// Event returns what observers are told of r.
+func (r Result[T]) Event() Event {
+	return Event{Unit: r.Unit, Status: r.Status, Note: r.Note, Err: r.Err, Duration: r.Duration}
+}
+
 // Run runs job for every selected unit and returns the results in run order
 // (units that never started last, in dependency order).
-func Run(ctx context.Context, o Options, job Job) []Result {
+func Run[T any](ctx context.Context, o Options, job Job[T]) []Result[T] {
 	par := o.Parallelism
 	if par < 1 {
 		par = 1
@@ -152,9 +158,9 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 	}
 	o.Observer.Queued(order)
 
-	results := make([]Result, 0, len(order))
+	results := make([]Result[T], 0, len(order))
 	finished := map[string]bool{}
-	done := make(chan Result)
+	done := make(chan Result[T])
 	running := 0
 	start := func(n string) {
 		running++
@@ -162,8 +168,11 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 		uio := &unitIO{unit: n, obs: o.Observer, out: o.Observer.Output(n)}
 		go func() {
 			t0 := time.Now()
-			out, err := runJob(ctx, job, n, uio)
-			r := Result{Unit: n, Outcome: out, Err: err, Started: t0, Duration: time.Since(t0), Status: Succeeded}
+			v, err := runJob(ctx, job, n, uio)
+			r := Result[T]{Unit: n, Value: v, Err: err, Started: t0, Duration: time.Since(t0), Status: Succeeded}
+			if nv, ok := any(v).(Noter); ok && err == nil {
+				r.Note = nv.Note()
+			}
 			if err != nil {
 				r.Status = Failed
 				if ctx.Err() != nil {
@@ -180,9 +189,9 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 				continue
 			}
 			finished[d] = true
-			r := Result{Unit: d, Status: Skipped, Outcome: Outcome{Note: because}}
+			r := Result[T]{Unit: d, Status: Skipped, Note: because}
 			results = append(results, r)
-			o.Observer.Finished(r)
+			o.Observer.Finished(r.Event())
 			skip(d, because)
 		}
 	}
@@ -199,7 +208,7 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 		running--
 		finished[r.Unit] = true
 		results = append(results, r)
-		o.Observer.Finished(r)
+		o.Observer.Finished(r.Event())
 		if r.Status != Succeeded {
 			verb := "failed"
 			if r.Status == Interrupted {
@@ -227,16 +236,16 @@ func Run(ctx context.Context, o Options, job Job) []Result {
 		if finished[n] {
 			continue
 		}
-		r := Result{Unit: n, Status: Interrupted, Outcome: Outcome{Note: "not started: interrupted"}}
+		r := Result[T]{Unit: n, Status: Interrupted, Note: "not started: interrupted"}
 		results = append(results, r)
-		o.Observer.Finished(r)
+		o.Observer.Finished(r.Event())
 	}
 	return results
 }
 
 // runJob turns a panic inside a job into a failed unit rather than a crash
 // with a stack trace: one unit's bug must not abandon the others' terraform.
-func runJob(ctx context.Context, job Job, n string, uio UnitIO) (out Outcome, err error) {
+func runJob[T any](ctx context.Context, job Job[T], n string, uio UnitIO) (v T, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in stackctl while running %s: %v (please report this)", n, p)
@@ -246,7 +255,7 @@ func runJob(ctx context.Context, job Job, n string, uio UnitIO) (out Outcome, er
 }
 
 // AnyFailed reports whether any result is not a success.
-func AnyFailed(results []Result) bool {
+func AnyFailed[T any](results []Result[T]) bool {
 	for _, r := range results {
 		if r.Status != Succeeded {
 			return true

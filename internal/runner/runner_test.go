@@ -16,7 +16,7 @@ import (
 type recorder struct {
 	mu       sync.Mutex
 	started  []string
-	finished map[string]Result
+	finished map[string]Event
 }
 
 func (r *recorder) Queued([]string) {}
@@ -27,10 +27,10 @@ func (r *recorder) Started(u string) {
 }
 func (r *recorder) Step(string, string)     {}
 func (r *recorder) Output(string) io.Writer { return io.Discard }
-func (r *recorder) Finished(res Result) {
+func (r *recorder) Finished(res Event) {
 	r.mu.Lock()
 	if r.finished == nil {
-		r.finished = map[string]Result{}
+		r.finished = map[string]Event{}
 	}
 	r.finished[res.Unit] = res
 	r.mu.Unlock()
@@ -62,7 +62,7 @@ func TestDependenciesFinishFirstAndParallelismIsBounded(t *testing.T) {
 	done := map[string]bool{}
 	rec := &recorder{}
 	res := Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 2, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
 			n := atomic.AddInt32(&running, 1)
 			for {
 				p := atomic.LoadInt32(&peak)
@@ -82,7 +82,7 @@ func TestDependenciesFinishFirstAndParallelismIsBounded(t *testing.T) {
 			done[u] = true
 			mu.Unlock()
 			atomic.AddInt32(&running, -1)
-			return Outcome{}, nil
+			return struct{}{}, nil
 		})
 	if len(res) != 5 || AnyFailed(res) {
 		t.Fatalf("results %+v", res)
@@ -96,11 +96,11 @@ func TestFailureSkipsDependentsOnly(t *testing.T) {
 	g := testGraph(t)
 	rec := &recorder{}
 	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 4, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
 			if u == "db" {
-				return Outcome{}, errors.New("boom")
+				return struct{}{}, errors.New("boom")
 			}
-			return Outcome{}, nil
+			return struct{}{}, nil
 		})
 	want := map[string]Status{"net": Succeeded, "db": Failed, "svc": Skipped, "edge": Skipped, "mon": Succeeded}
 	for u, s := range want {
@@ -117,7 +117,7 @@ func TestReverseForDestroy(t *testing.T) {
 	g := testGraph(t)
 	rec := &recorder{}
 	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 1, Reverse: true, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) { return Outcome{}, nil })
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) { return struct{}{}, nil })
 	idx := func(u string) int { return slices.Index(rec.started, u) }
 	if !(idx("edge") < idx("svc") && idx("svc") < idx("db") && idx("db") < idx("net") && idx("mon") < idx("net")) {
 		t.Fatalf("destroy order %v", rec.started)
@@ -128,7 +128,7 @@ func TestUnselectedDependenciesAreNotRun(t *testing.T) {
 	g := testGraph(t)
 	rec := &recorder{}
 	Run(context.Background(), Options{Graph: g, Selected: map[string]bool{"svc": true, "edge": true}, Parallelism: 2, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) { return Outcome{}, nil })
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) { return struct{}{}, nil })
 	if !slices.Equal(rec.started, []string{"svc", "edge"}) {
 		t.Fatalf("started %v", rec.started)
 	}
@@ -139,13 +139,13 @@ func TestCancelStartsNothingNew(t *testing.T) {
 	rec := &recorder{}
 	ctx, cancel := context.WithCancel(context.Background())
 	Run(ctx, Options{Graph: g, Selected: all(g), Parallelism: 1, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
 			if u == "net" {
 				cancel()
 				<-ctx.Done()
-				return Outcome{}, ctx.Err()
+				return struct{}{}, ctx.Err()
 			}
-			return Outcome{}, nil
+			return struct{}{}, nil
 		})
 	if !slices.Equal(rec.started, []string{"net"}) {
 		t.Fatalf("started after cancel: %v", rec.started)
@@ -161,7 +161,7 @@ func TestPanicInJobIsAFailureNotACrash(t *testing.T) {
 	g := testGraph(t)
 	rec := &recorder{}
 	Run(context.Background(), Options{Graph: g, Selected: map[string]bool{"net": true}, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) { panic("bug") })
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) { panic("bug") })
 	if rec.finished["net"].Status != Failed {
 		t.Fatalf("%+v", rec.finished["net"])
 	}
@@ -171,11 +171,11 @@ func TestIndependentUnitsIgnoreOrderAndFailures(t *testing.T) {
 	g := testGraph(t)
 	rec := &recorder{}
 	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 1, Independent: true, Observer: rec},
-		func(ctx context.Context, u string, _ UnitIO) (Outcome, error) {
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
 			if u == "net" {
-				return Outcome{}, errors.New("invalid")
+				return struct{}{}, errors.New("invalid")
 			}
-			return Outcome{}, nil
+			return struct{}{}, nil
 		})
 	if len(rec.started) != 5 {
 		t.Fatalf("started %v: a failure skipped independent work", rec.started)

@@ -28,3 +28,21 @@ func TestPassThrough(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestCompleteLineCounts(t *testing.T) {
+	cases := map[string]Changes{
+		"Apply complete! Resources: 1 imported, 2 added, 3 changed, 4 destroyed.\n": {Import: 1, Add: 2, Change: 3, Destroy: 4},
+		"Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n":             {},
+		"Destroy complete! Resources: 5 destroyed.\n":                               {Destroy: 5},
+		"Plan: 9 to add, 0 to change, 0 to destroy.\nno summary here\n":             {},
+	}
+	for in, want := range cases {
+		var c completeLine
+		// Written in two pieces: the line must be read whole.
+		_, _ = c.Write([]byte(in[:7]))
+		_, _ = c.Write([]byte(in[7:]))
+		if got := c.changes(); got != want {
+			t.Errorf("%q: %+v, want %+v", in, got, want)
+		}
+	}
+}

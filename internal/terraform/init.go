@@ -60,7 +60,7 @@ func (w *Workdir) Init(ctx context.Context, backend bool) error {
 		return err
 	}
 	if err := w.tf.Init(ctx, opts...); err != nil {
-		return err
+		return classify("init", err)
 	}
 	stored := provKey + "\n-\n"
 	if backend {

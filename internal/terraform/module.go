@@ -203,3 +203,131 @@ func DeclaredVariables(dir string) (map[string]bool, error) {
 	}
 	return info.Variables, nil
 }
+
+// moduleTree returns dir and the folder of every local module it
+// calls, recursively (absolute and cleaned, dir first, then sorted). A call
+// whose folder lies outside limit (the repository) is an error naming the
+// file and line of the call: it would not be there on another machine.
+func moduleTree(dir, limit string) ([]string, error) {
+	dir = filepath.Clean(dir)
+	seen := map[string]bool{dir: true}
+	queue := []string{dir}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		calls, err := localCalls(d)
+		if err != nil {
+			if d == dir {
+				return nil, err
+			}
+			// A called folder that cannot be read is still listed:
+			// terraform says what is wrong with it.
+			continue
+		}
+		for _, c := range calls {
+			if seen[c.dir] {
+				continue
+			}
+			if limit != "" && !within(limit, c.dir) {
+				return nil, fmt.Errorf("%s:%d: module %q calls %q, which is outside the repository (%s): stackctl copies a unit's modules into its working folder, so every local module must be inside the repository; move it in, or use a remote source", c.file, c.line, c.name, c.source, limit)
+			}
+			seen[c.dir] = true
+			queue = append(queue, c.dir)
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for d := range seen {
+		if d != dir {
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return append([]string{dir}, out...), nil
+}
+
+type localCall struct {
+	name, source, file string
+	line               int
+	dir                string
+}
+
+// localCalls reads the local module calls of one module folder.
+func localCalls(dir string) ([]localCall, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	parser := hclparse.NewParser()
+	var out []localCall
+	for _, e := range entries {
+		name := e.Name()
+		isJSON := strings.HasSuffix(name, ".tf.json")
+		if e.IsDir() || strings.HasPrefix(name, ".") || !(isJSON || strings.HasSuffix(name, ".tf")) {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		var file *hcl.File
+		var diags hcl.Diagnostics
+		if isJSON {
+			file, diags = parser.ParseJSON(src, path)
+		} else {
+			file, diags = parser.ParseHCL(src, path)
+		}
+		if file == nil || diags.HasErrors() {
+			// terraform reports syntax errors itself, with context.
+			continue
+		}
+		content, _, _ := file.Body.PartialContent(moduleSchema)
+		for _, b := range content.Blocks {
+			if b.Type != "module" {
+				continue
+			}
+			c, _, _ := b.Body.PartialContent(moduleCallSchema)
+			s, ok := localSource(c.Attributes["source"])
+			if !ok {
+				continue
+			}
+			// A "//" in a local source is terraform's own subfolder
+			// notation: the folder before it is what must be present.
+			base, _, _ := strings.Cut(s, "//")
+			out = append(out, localCall{name: b.Labels[0], source: s, file: path, line: c.Attributes["source"].Range.Start.Line,
+				dir: filepath.Clean(filepath.Join(dir, filepath.FromSlash(base)))})
+		}
+	}
+	return out, nil
+}
+
+// LocalModuleDirs returns the folders of the local modules that the module
+// in dir calls, directly or through other local modules: absolute, cleaned,
+// sorted, without dir itself.
+func LocalModuleDirs(dir string) ([]string, error) {
+	dirs, err := moduleTree(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	return dirs[1:], nil
+}
+
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// commonDir is the deepest folder that holds every one of dirs.
+func commonDir(dirs []string) string {
+	base := dirs[0]
+	for _, d := range dirs[1:] {
+		for !within(base, d) {
+			parent := filepath.Dir(base)
+			if parent == base {
+				return base
+			}
+			base = parent
+		}
+	}
+	return base
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 )
@@ -33,9 +34,14 @@ type Session struct {
 	Binary    *Binary
 	CLIConfig string // path of the generated CLI configuration
 	CacheDir  string // <root>/.stackctl/cache
+	// FolderWait bounds the wait for a unit's working folder that another
+	// stackctl run in this checkout is using; negative waits as long as
+	// the context lasts.
+	FolderWait time.Duration
 
 	cliConfigContent []byte
 	env              map[string]string
+	rootDir          string
 	// initMu serialises `terraform init`: the shared plugin cache is not
 	// safe for concurrent installs (terraform documents this), and init
 	// only runs when something changed, so little is lost.
@@ -54,7 +60,7 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
+	s := &Session{FolderWait: -1, rootDir: o.RootDir, Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
 	if err := os.MkdirAll(o.PluginCacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("plugin cache: %w", err)
 	}

@@ -10,5 +10,5 @@ func (w *Workdir) ForceUnlock(ctx context.Context, lockID string) error {
 	if err := w.learnVersion(ctx); err != nil {
 		return err
 	}
-	return w.tf.ForceUnlock(ctx, lockID)
+	return classify("force-unlock", w.tf.ForceUnlock(ctx, lockID))
 }

@@ -21,7 +21,7 @@ func (w *Workdir) Validate(ctx context.Context, out io.Writer) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return classify("validate", err)
 	}
 	var errs int
 	for _, d := range res.Diagnostics {

@@ -22,7 +22,6 @@ import (
 const (
 	BackendFile     = "stackctl_backend.tf.json"
 	VarsFile        = "stackctl.auto.tfvars.json"
-	planFile        = "stackctl.tfplan"
 	fetchRecordFile = "stackctl-source.json"
 	initKeyFile     = "stackctl-init.key"
 )
@@ -42,6 +41,39 @@ type Workdir struct {
 	backendJSON []byte
 	out         io.Writer
 	versioned   bool
+	// lock is the working folder's lock, held until Close.
+	lock *os.File
+	// inputLines maps a line of the generated tfvars file to the input
+	// whose value starts there, to point terraform's errors at the
+	// stackctl file that set it.
+	inputLines map[int]string
+}
+
+// Close releases the working folder for other runs in this checkout.
+func (w *Workdir) Close() {
+	if w != nil && w.lock != nil {
+		w.lock.Close()
+		w.lock = nil
+	}
+}
+
+// SetOutput sends terraform's output to out from now on.
+func (w *Workdir) SetOutput(out io.Writer) {
+	w.out = out
+	w.tf.SetStdout(out)
+	w.tf.SetStderr(out)
+}
+
+// InputAtLine names the input written at (or whose value spans) a line of
+// the generated tfvars file; "" when none is.
+func (w *Workdir) InputAtLine(line int) string {
+	name, best := "", 0
+	for l, n := range w.inputLines {
+		if l <= line && l > best {
+			name, best = n, l
+		}
+	}
+	return name
 }
 
 // quietly runs f with terraform's stdout discarded. terraform-exec copies
@@ -82,10 +114,38 @@ const WaitDelay = 30 * time.Minute
 func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, out io.Writer) (*Workdir, error) {
 	w := &Workdir{s: s, unit: u, CacheDir: filepath.Join(s.CacheDir, envName, filepath.FromSlash(u.Path))}
 	srcRoot := filepath.Join(w.CacheDir, "src")
-	w.Dir = filepath.Join(srcRoot, filepath.FromSlash(u.Source.Subdir))
+	// Where terraform runs, below srcRoot: the part after "//", or, for a
+	// local module that calls sibling modules (source = "../vpc"), its
+	// place within the smallest folder holding it and all it calls, so
+	// that no one needs Terragrunt's "//" notation for that.
+	sub := filepath.FromSlash(u.Source.Subdir)
+	var moduleDirs []string
+	if u.Source.Local && !u.Source.None && u.Source.Subdir == "" {
+		dirs, err := moduleTree(u.Source.Dir, s.rootDir)
+		if err != nil {
+			return nil, err
+		}
+		if len(dirs) > 1 {
+			base := commonDir(dirs)
+			sub, _ = filepath.Rel(base, u.Source.Dir)
+			moduleDirs = dirs
+		}
+	}
+	w.Dir = filepath.Join(srcRoot, sub)
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	lock, err := lockFolder(ctx, w.CacheDir, out, s.FolderWait)
+	if err != nil {
+		return nil, err
+	}
+	w.lock = lock
+	ok := false
+	defer func() {
+		if !ok {
+			w.Close()
+		}
+	}()
 	tf, err := tfexec.NewTerraform(w.Dir, s.Binary.Path)
 	if err != nil {
 		return nil, err
@@ -112,8 +172,8 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	w.backendJSON = backend
 	generated := map[string]bool{}
 	prefix := ""
-	if u.Source.Subdir != "" {
-		prefix = u.Source.Subdir + "/"
+	if sub != "" && sub != "." {
+		prefix = filepath.ToSlash(sub) + "/"
 	}
 	for _, name := range []string{BackendFile, VarsFile} {
 		generated[prefix+name] = true
@@ -121,12 +181,27 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 
 	if u.Source.Local {
 		files := map[string]sourceFile{}
-		if u.Source.None {
+		switch {
+		case u.Source.None:
 			for name, f := range overlay {
 				files[name] = f
 			}
-		} else if err := collectTree(u.Source.Dir, files); err != nil {
-			return nil, fmt.Errorf("copying module %s: %w", u.Source.Raw, err)
+		case moduleDirs != nil:
+			base := commonDir(moduleDirs)
+			for _, d := range moduleDirs {
+				rel, _ := filepath.Rel(base, d)
+				one := map[string]sourceFile{}
+				if err := collectTree(d, one); err != nil {
+					return nil, fmt.Errorf("copying module %s: %w", d, err)
+				}
+				for name, f := range one {
+					files[filepath.ToSlash(filepath.Join(rel, name))] = f
+				}
+			}
+		default:
+			if err := collectTree(u.Source.Dir, files); err != nil {
+				return nil, fmt.Errorf("copying module %s: %w", u.Source.Raw, err)
+			}
 		}
 		for name, f := range overlay {
 			files[prefix+name] = f
@@ -144,6 +219,7 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	if err != nil {
 		return nil, fmt.Errorf("reading the configuration of %s: %w", u.Path, err)
 	}
+	ok = true
 	return w, nil
 }
 
@@ -294,6 +370,16 @@ func (w *Workdir) WriteInputs(inputs map[string]cty.Value) (ignored []string, er
 	data, err := json.MarshalIndent(vals, "", "  ")
 	if err != nil {
 		return nil, err
+	}
+	w.inputLines = map[int]string{}
+	for i, line := range strings.Split(string(data), "\n") {
+		// Top-level keys are indented by exactly two spaces.
+		if strings.HasPrefix(line, `  "`) {
+			var key string
+			if k, _, ok := strings.Cut(line[2:], `":`); ok && json.Unmarshal([]byte(k+`"`), &key) == nil {
+				w.inputLines[i+1] = key
+			}
+		}
 	}
 	return ignored, writeIfChanged(filepath.Join(w.Dir, VarsFile), append(data, '\n'), 0o600)
 }

@@ -87,7 +87,7 @@ output "out" { value = terraform_data.x.output }
 		t.Fatalf("plan with ok = false: %v", err)
 	}
 	p.Discard()
-	if _, err := os.Stat(filepath.Join(wd.CacheDir, planFile)); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(p.File); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a failed plan left its plan file behind (plans can hold secrets): %v", err)
 	}
 

@@ -103,6 +103,10 @@ func Main(m *testing.M, srv **Server) {
 	os.Exit(code)
 }
 
+// Signal sends sig to the emulator's process: SIGSTOP freezes it, as a
+// hung endpoint would be, and SIGCONT lets it go on.
+func (s *Server) Signal(sig os.Signal) error { return s.cmd.Process.Signal(sig) }
+
 // Env returns the environment that points AWS SDKs, the AWS CLI and
 // Terraform at the emulator, to append to os.Environ() (later entries win
 // in os/exec). It keeps Terraform from phoning home and the SDKs from
