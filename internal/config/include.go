@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -68,10 +69,13 @@ func (l *Loader) loadInclude(u *Unit, b *hcl.Block) (*unitLayer, hcl.Diagnostics
 		return nil, append(diags, attrError(pathAttr, "Unit includes itself", "include paths name a shared unit definition, such as \"${get_repo_root()}/infra/units/service.hcl\"."))
 	}
 	file, d := l.files.parse(abs)
-	for _, dd := range d {
+	d = slices.Clone(d) // shared by every unit that includes the file
+	for i, dd := range d {
 		if dd.Subject == nil { // the file could not be read: say where it was named
-			dd.Subject = pathAttr.Expr.Range().Ptr()
-			dd.Detail += fmt.Sprintf(" (include %q: relative paths are relative to %s)", name, l.Display(u.File))
+			c := *dd
+			c.Subject = pathAttr.Expr.Range().Ptr()
+			c.Detail += fmt.Sprintf(" (include %q: relative paths are relative to %s)", name, l.Display(u.File))
+			d[i] = &c
 		}
 	}
 	diags = append(diags, d...)

@@ -26,23 +26,38 @@ import (
 type files struct {
 	cwd    string
 	mu     sync.Mutex
-	byPath map[string]*hcl.File
+	byPath map[string]*parsed
 	byName map[string]*hcl.File
 	parses int // files read and parsed, for the parse-once test
 }
 
-func newFiles(cwd string) *files {
-	return &files{cwd: cwd, byPath: map[string]*hcl.File{}, byName: map[string]*hcl.File{}}
+// parsed is one file's parse, done once however many units ask for it at
+// the same time (an included file is read by every unit that includes it).
+type parsed struct {
+	once  sync.Once
+	file  *hcl.File
+	diags hcl.Diagnostics
 }
 
-// parse reads and parses the file at the absolute path abs.
+func newFiles(cwd string) *files {
+	return &files{cwd: cwd, byPath: map[string]*parsed{}, byName: map[string]*hcl.File{}}
+}
+
+// parse reads and parses the file at the absolute path abs. Every caller
+// gets the same file and diagnostics.
 func (f *files) parse(abs string) (*hcl.File, hcl.Diagnostics) {
 	f.mu.Lock()
-	file, ok := f.byPath[abs]
-	f.mu.Unlock()
-	if ok {
-		return file, nil
+	p, ok := f.byPath[abs]
+	if !ok {
+		p = &parsed{}
+		f.byPath[abs] = p
 	}
+	f.mu.Unlock()
+	p.once.Do(func() { p.file, p.diags = f.read(abs) })
+	return p.file, p.diags
+}
+
+func (f *files) read(abs string) (*hcl.File, hcl.Diagnostics) {
 	name := f.display(abs)
 	src, err := readRegular(abs)
 	if err != nil {
@@ -67,7 +82,6 @@ func (f *files) parse(abs string) (*hcl.File, hcl.Diagnostics) {
 	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if file != nil {
 		f.mu.Lock()
-		f.byPath[abs] = file
 		f.byName[name] = file
 		f.parses++
 		f.mu.Unlock()
