@@ -11,7 +11,7 @@ import (
 
 var envSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "vars"}, {Name: "inputs"}},
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "locals"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "locals"}, {Type: "generate", LabelNames: []string{"name"}}},
 }
 
 func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
@@ -23,6 +23,10 @@ func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
 	content, d := file.Body.Content(envSchema)
 	diags = append(diags, d...)
 	for _, b := range content.Blocks {
+		if b.Type == "generate" {
+			e.generate = append(e.generate, b)
+			continue
+		}
 		attrs, d := b.Body.JustAttributes()
 		diags = append(diags, d...)
 		diags = append(diags, mergeLocals(&e.locals, attrs)...)

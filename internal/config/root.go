@@ -23,6 +23,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "providers"},
 		{Type: "remote_state"},
 		{Type: "locals"},
+		{Type: "generate", LabelNames: []string{"name"}},
 	},
 }
 
@@ -86,6 +87,10 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 
 	seen := map[string]hcl.Range{}
 	for _, b := range content.Blocks {
+		if b.Type == "generate" {
+			r.generate = append(r.generate, b)
+			continue
+		}
 		if prev, dup := seen[b.Type]; dup && b.Type != "locals" {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,

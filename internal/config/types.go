@@ -63,6 +63,7 @@ type Root struct {
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock
+	generate    []*hcl.Block
 }
 
 type remoteStateBlock struct {
@@ -84,6 +85,7 @@ type Env struct {
 	localVal cty.Value
 	inputs   *hcl.Attribute
 	varsAttr *hcl.Attribute
+	generate []*hcl.Block
 }
 
 // Source is where a unit's Terraform module comes from.
@@ -132,6 +134,10 @@ type Unit struct {
 	Source       Source
 	Dependencies []*Dependency
 	Backend      Backend
+	// Generate are the files written into the working folder, merged from
+	// stackctl.hcl, env.hcl, the includes and unit.hcl by name, sorted by
+	// path.
+	Generate []Generate
 
 	// Includes are the shared definitions the unit.hcl includes, in the
 	// order of its include blocks.

@@ -20,6 +20,7 @@ var (
 			{Type: "include", LabelNames: []string{"name"}},
 			{Type: "dependency", LabelNames: []string{"name"}},
 			{Type: "locals"},
+			{Type: "generate", LabelNames: []string{"name"}},
 		},
 	}
 	dependencySchema = &hcl.BodySchema{
@@ -138,6 +139,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 
 	rootCtx.Variables["local"] = u.rootLocals
 	diags = append(diags, l.unitBackend(st, u, rootCtx)...)
+	diags = append(diags, l.mergeGenerate(st, u, rootCtx)...)
 	return diags
 }
 
