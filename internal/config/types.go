@@ -134,6 +134,16 @@ type Unit struct {
 	Source       Source
 	Dependencies []*Dependency
 	Backend      Backend
+	// OrderDependencies are the units of dependencies { paths }: they run
+	// first, but their outputs are never read. In the order written
+	// (included files first), each path once.
+	OrderDependencies []OrderDependency
+	// Exclude is the unit's exclude block, nil without one.
+	Exclude *Exclude
+	// PreventDestroy is prevent_destroy = true: destroy must refuse the
+	// unit. PreventDestroyRange is where it was set.
+	PreventDestroy      bool
+	PreventDestroyRange hcl.Range
 	// Generate are the files written into the working folder, merged from
 	// stackctl.hcl, env.hcl, the includes and unit.hcl by name, sorted by
 	// path.

@@ -15,9 +15,11 @@ import (
 
 var (
 	unitSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "source"}, {Name: "inputs"}},
+		Attributes: []hcl.AttributeSchema{{Name: "source"}, {Name: "inputs"}, {Name: "prevent_destroy"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "include", LabelNames: []string{"name"}},
+			{Type: "dependencies"},
+			{Type: "exclude"},
 			{Type: "dependency", LabelNames: []string{"name"}},
 			{Type: "locals"},
 			{Type: "generate", LabelNames: []string{"name"}},
@@ -136,6 +138,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 
 	diags = append(diags, l.mergeSource(u)...)
 	diags = append(diags, l.mergeDependencies(st, u)...)
+	diags = append(diags, l.mergeRunFlags(st, u)...)
 
 	rootCtx.Variables["local"] = u.rootLocals
 	diags = append(diags, l.unitBackend(st, u, rootCtx)...)
