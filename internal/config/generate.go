@@ -84,6 +84,13 @@ func generateBlocks(blocks hcl.Blocks) []*hcl.Block {
 // the whole block), drops the disabled ones, and evaluates the rest for u.
 func (l *Loader) mergeGenerate(st *Stack, u *Unit, rootCtx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	some := len(st.Root.generate) > 0 || len(st.Env.generate) > 0
+	for _, ly := range u.layers {
+		some = some || len(generateBlocks(ly.content.Blocks)) > 0
+	}
+	if !some {
+		return nil
+	}
 	envCtx := l.fileContext(st.Env.Dir)
 	envCtx.Variables = copyVars(u.vars)
 	envCtx.Variables["local"] = st.Env.localVal
@@ -98,7 +105,9 @@ func (l *Loader) mergeGenerate(st *Stack, u *Unit, rootCtx *hcl.EvalContext) hcl
 	add(st.Root.generate, rootCtx, scopeRootInputs, st.Root.File)
 	add(st.Env.generate, envCtx, scopeRootInputs, st.Env.File)
 	for _, ly := range u.layers {
-		add(generateBlocks(ly.content.Blocks), ly.context(l, u, nil), ly.staticScope(), ly.file)
+		if bs := generateBlocks(ly.content.Blocks); len(bs) > 0 {
+			add(bs, ly.staticContext(l, u), ly.staticScope(), ly.file)
+		}
 	}
 	var order []string
 	final := map[string]generateDecl{}

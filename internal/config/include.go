@@ -108,6 +108,8 @@ func (l *Loader) loadInclude(u *Unit, b *hcl.Block) (*unitLayer, hcl.Diagnostics
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	lctx.Variables["local"] = ly.locals
+	ly.static = lctx
 	return ly, diags
 }
 

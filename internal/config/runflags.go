@@ -45,7 +45,10 @@ func (l *Loader) mergeRunFlags(st *Stack, u *Unit) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	seen := map[string]bool{}
 	for _, ly := range u.layers {
-		ctx := ly.context(l, u, nil)
+		if !hasRunFlags(ly.content) {
+			continue
+		}
+		ctx := ly.staticContext(l, u)
 		sc := ly.staticScope()
 		var depsBlock, excludeBlock *hcl.Block
 		for _, b := range ly.content.Blocks {
@@ -77,6 +80,18 @@ func (l *Loader) mergeRunFlags(st *Stack, u *Unit) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+func hasRunFlags(c *hcl.BodyContent) bool {
+	if c.Attributes["prevent_destroy"] != nil {
+		return true
+	}
+	for _, b := range c.Blocks {
+		if b.Type == "dependencies" || b.Type == "exclude" {
+			return true
+		}
+	}
+	return false
 }
 
 func duplicateBlock(b, first *hcl.Block) *hcl.Diagnostic {

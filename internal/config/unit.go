@@ -43,6 +43,7 @@ type unitLayer struct {
 	// unit.hcl sees; cty.NilVal in an included file.
 	includes cty.Value
 	deps     []*hcl.Block
+	static   *hcl.EvalContext // staticContext's, built once
 }
 
 // context returns the evaluation context of the layer for unit u; extra
@@ -58,6 +59,16 @@ func (ly *unitLayer) context(l *Loader, u *Unit, extra map[string]cty.Value) *hc
 		ctx.Variables[k] = v
 	}
 	return ctx
+}
+
+// staticContext is the layer's context for everything but inputs (no
+// dependency outputs), built once per unit and layer: source, dependency
+// blocks, generate, exclude and the rest all evaluate in it.
+func (ly *unitLayer) staticContext(l *Loader, u *Unit) *hcl.EvalContext {
+	if ly.static == nil {
+		ly.static = ly.context(l, u, nil)
+	}
+	return ly.static
 }
 
 func (ly *unitLayer) staticScope() scope {
@@ -134,6 +145,8 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
+	ctx.Variables["local"] = own.locals
+	own.static = ctx
 	u.layers = append(u.layers, own)
 
 	diags = append(diags, l.mergeSource(u)...)
@@ -152,7 +165,7 @@ func (l *Loader) mergeSource(u *Unit) hcl.Diagnostics {
 	for i := len(u.layers) - 1; i >= 0; i-- {
 		ly := u.layers[i]
 		if a := ly.content.Attributes["source"]; a != nil {
-			return l.unitSource(u, a, ly.dir, ly.context(l, u, nil), ly.staticScope())
+			return l.unitSource(u, a, ly.dir, ly.staticContext(l, u), ly.staticScope())
 		}
 	}
 	u.Source = Source{None: true, Local: true, Dir: u.Dir}
@@ -188,7 +201,7 @@ func (l *Loader) mergeDependencies(st *Stack, u *Unit) hcl.Diagnostics {
 	}
 	for _, name := range order {
 		dc := final[name]
-		diags = append(diags, l.unitDependency(st, u, dc.b, dc.ly.context(l, u, nil), dc.ly.staticScope())...)
+		diags = append(diags, l.unitDependency(st, u, dc.b, dc.ly.staticContext(l, u), dc.ly.staticScope())...)
 	}
 	return diags
 }
