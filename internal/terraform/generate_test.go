@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -183,5 +184,66 @@ func TestGenerateClashWithUserFiles(t *testing.T) {
 	}
 	if got := string(mustRead(t, filepath.Join(root, "infra/live/dev/app/extra.tf"))); got != "# the unit's extra\n" {
 		t.Errorf("the unit folder's file was changed: %q", got)
+	}
+}
+
+// For a fetched module, a generated file is told apart from the module's
+// own across runs, and the module's file comes back once no generate block
+// overwrites it.
+func TestGenerateOverFetchedModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs terraform and git; skipped with -short")
+	}
+	t.Parallel()
+	repo := testutil.WriteTree(t, map[string]string{
+		"mod/main.tf":     "# module main\n",
+		"mod/provider.tf": "# the module's provider\n",
+	})
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1"}} {
+		if out, err := exec.Command("git", append([]string{"-C", repo}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s (this test needs git)", args, err, out)
+		}
+	}
+	root := testutil.WriteTree(t, map[string]string{
+		"stackctl.hcl":           "project = \"p\"\n",
+		"infra/live/dev/env.hcl": "",
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s := generateSession(t, ctx, root)
+	source := `source = "git::file://` + repo + `//mod"` + "\n"
+	prepare := func(unit string) (string, error) {
+		if err := os.MkdirAll(filepath.Join(root, "infra/live/dev/app"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "infra/live/dev/app/unit.hcl"), []byte(source+unit), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := &testutil.SyncBuffer{}
+		wd, err := s.Prepare(ctx, "dev", loadUnit(t, root), out)
+		if err != nil {
+			return out.String(), err
+		}
+		defer wd.Close()
+		return string(mustRead(t, filepath.Join(wd.Dir, "provider.tf"))), nil
+	}
+	gen := func(file, ifExists string) string {
+		return "generate \"g\" {\n  path      = \"" + file + "\"\n  if_exists = \"" + ifExists + "\"\n  contents  = \"# generated\\n\"\n}\n"
+	}
+	if _, err := prepare(gen("provider.tf", "error")); err == nil || !strings.Contains(err.Error(), "and the module (git::file://") {
+		t.Fatalf("a clash with the fetched module's file: %v", err)
+	}
+	for i, c := range []struct{ unit, want string }{
+		{gen("provider.tf", "overwrite"), "# generated\n"},
+		{gen("provider.tf", "overwrite"), "# generated\n"}, // the file is stackctl's now, not a clash
+		{"", "# the module's provider\n"},                  // fetched again: the module's file is back
+		{gen("provider.tf", "skip"), "# the module's provider\n"},
+		{gen("other.tf", "error"), "# the module's provider\n"},
+		{gen("other.tf", "error"), "# the module's provider\n"}, // other.tf is stackctl's own the second time
+	} {
+		got, err := prepare(c.unit)
+		if err != nil || !strings.HasSuffix(got, c.want) {
+			t.Fatalf("step %d: provider.tf = %q, %v; want %q", i, got, err, c.want)
+		}
 	}
 }
