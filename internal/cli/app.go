@@ -103,6 +103,7 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.runCommand("apply", "apply every unit, in dependency order", nil),
 			a.runCommand("destroy", "destroy every unit, in reverse dependency order", nil),
 			a.outputCommand(nil),
+			a.execCommand(nil),
 			a.bootstrapCommand(nil),
 			a.forceUnlockCommand(nil),
 			a.completionCommand(),

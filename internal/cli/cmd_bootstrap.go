@@ -23,7 +23,7 @@ func (a *app) bootstrapCommand(runF func(*bootstrapOptions) error) *ucli.Command
 		ArgsUsage: "ENV",
 		Description: `Creates a missing state bucket with versioning, default encryption (SSE-S3, or SSE-KMS
 when kms_key_id is set), all four public-access-block settings and a policy that denies
-non-TLS access, and the DynamoDB lock table when dynamodb_table is set (on-demand, LockID
+non-TLS access (not against a plain-HTTP endpoint, where it would deny everything), and the DynamoDB lock table when dynamodb_table is set (on-demand, LockID
 key, encryption, point-in-time recovery). On an existing bucket or table it audits every
 setting and prints what is missing; it changes nothing unless --fix is given.
 

@@ -134,3 +134,12 @@ func TestRunOptionsRefuseNonsense(t *testing.T) {
 		t.Errorf("valid options refused: %v", err)
 	}
 }
+
+func TestRunFlagsToOptions(t *testing.T) {
+	a := testApp(nil)
+	var got *execOptions
+	must(t, parse(t, a, a.execCommand(func(o *execOptions) error { got = o; return nil }), "dev", "-u", "db", "--auto-approve", "-p", "2", "--", "state", "rm", "x"))
+	if got.Env != "dev" || !got.AutoApprove || got.Parallelism != 2 || !reflect.DeepEqual(got.PassThrough, []string{"state", "rm", "x"}) || !reflect.DeepEqual(got.Units, []string{"db"}) {
+		t.Errorf("run: %+v", got)
+	}
+}

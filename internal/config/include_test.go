@@ -143,6 +143,8 @@ func TestIncludeErrors(t *testing.T) {
 			[]string{"include is not available here"}},
 		{"unknown include", map[string]string{"infra/live/dev/web/unit.hcl": "include \"service\" { path = \"../../../units/service.hcl\" }\ninputs = { a = include.servce.locals.port }\n"},
 			[]string{`Unknown include "servce"`, "did you mean `service`?"}},
+		{"verify in included file", map[string]string{"infra/units/service.hcl": "verify \"up\" {\n  assert {\n    condition = true\n    message   = \"x\"\n  }\n}\n", "infra/live/dev/api/unit.hcl": plainInclude},
+			[]string{"verify in an included file", `move verify "up" there`}},
 		{"duplicate dependency in one file", map[string]string{"infra/units/service.hcl": "dependency \"a\" { path = \"../db\" }\ndependency \"a\" { path = \"../db\" }\n", "infra/live/dev/api/unit.hcl": plainInclude},
 			[]string{"Duplicate dependency"}},
 	}

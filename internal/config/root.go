@@ -23,6 +23,8 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "providers"},
 		{Type: "remote_state"},
 		{Type: "locals"},
+		{Type: "parity"},
+		{Type: "retry"},
 		{Type: "generate", LabelNames: []string{"name"}},
 	},
 }
@@ -54,7 +56,7 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			return nil, hcl.Diagnostics{errorf("Not inside a stackctl repository", "%v", err)}
 		}
 	}
-	r := &Root{Dir: dir, File: filepath.Join(dir, discover.RootFile)}
+	r := &Root{Dir: dir, File: filepath.Join(dir, discover.RootFile), Retry: DefaultRetry()}
 	l.rootDir = dir
 	file, diags := l.files.parse(r.File)
 	if diags.HasErrors() {
@@ -135,6 +137,10 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			attrs, d := b.Body.JustAttributes()
 			diags = append(diags, d...)
 			diags = append(diags, mergeLocals(&r.locals, attrs)...)
+		case "parity":
+			diags = append(diags, r.parseParity(b, ctx)...)
+		case "retry":
+			diags = append(diags, r.parseRetry(b, ctx)...)
 		}
 	}
 	if diags.HasErrors() {

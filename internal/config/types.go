@@ -60,6 +60,10 @@ type Root struct {
 	ProviderMirror string // absolute; "" when unset
 	PluginCacheDir string // absolute
 
+	Parity *Parity // nil without a parity block
+	// Retry says how transient terraform failures are retried.
+	Retry Retry
+
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock
@@ -134,6 +138,7 @@ type Unit struct {
 	Source       Source
 	Dependencies []*Dependency
 	Backend      Backend
+	Verify       []*Verify // verify blocks, in file order
 	// OrderDependencies are the units of dependencies { paths }: they run
 	// first, but their outputs are never read. In the order written
 	// (included files first), each path once.

@@ -23,6 +23,7 @@ var (
 			{Type: "dependency", LabelNames: []string{"name"}},
 			{Type: "locals"},
 			{Type: "generate", LabelNames: []string{"name"}},
+			{Type: "verify", LabelNames: []string{"name"}},
 		},
 	}
 	dependencySchema = &hcl.BodySchema{
@@ -148,6 +149,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	ctx.Variables["local"] = own.locals
 	own.static = ctx
 	u.layers = append(u.layers, own)
+	diags = append(diags, l.unitVerify(u, content.Blocks, ctx)...)
 
 	diags = append(diags, l.mergeSource(u)...)
 	diags = append(diags, l.mergeDependencies(st, u)...)
@@ -157,6 +159,26 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	diags = append(diags, l.unitBackend(st, u, rootCtx)...)
 	diags = append(diags, l.mergeGenerate(st, u, rootCtx)...)
 	return diags
+}
+
+// ownLocals are the unit.hcl's own locals (verify blocks see them).
+func (u *Unit) ownLocals() cty.Value {
+	if len(u.layers) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return u.layers[len(u.layers)-1].locals
+}
+
+// inputExprs are the inputs expressions of every file that defines the
+// unit (included files, then unit.hcl).
+func (u *Unit) inputExprs() []hcl.Expression {
+	var out []hcl.Expression
+	for _, ly := range u.layers {
+		if a := ly.content.Attributes["inputs"]; a != nil {
+			out = append(out, a.Expr)
+		}
+	}
+	return out
 }
 
 // mergeSource takes the source of the last layer that sets one: the

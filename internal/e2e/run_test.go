@@ -297,3 +297,87 @@ func TestCompletionAndHelp(t *testing.T) {
 	r = tr.must(0, "plan", "--help")
 	contains(t, "help", r.stdout, "Examples:", "STACKCTL_PARALLELISM", "--detailed-exitcode")
 }
+
+// Local state and terraform's backup of it hold every secret of a unit's
+// resources: the owner alone may read them.
+func TestLocalStateIsPrivate(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	tr.must(0, "apply", "dev", "-u", "network", "--auto-approve")
+	tr.write(map[string]string{"live/dev/network/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = \"network2\" }\n"})
+	tr.must(0, "apply", "dev", "-u", "network", "--auto-approve")
+	dir := tr.path(".stackctl/state/dev/network")
+	for _, p := range []string{dir + "/terraform.tfstate", dir + "/terraform.tfstate.backup"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Size() == 0 || info.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %d bytes, mode %v; want written, 0600", p, info.Size(), info.Mode().Perm())
+		}
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("state folder: %v, %v; want 0700", info.Mode().Perm(), err)
+	}
+}
+
+// A secret that reached a module through a sensitive dependency output
+// stays masked in `output` even when the module's own output is not
+// declared sensitive, and passing it into a variable the module does not
+// declare sensitive is warned about, naming both.
+func TestSensitiveValuesStayMaskedInOutput(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["modules/echo/main.tf"] = `
+variable "password" {
+  type = string
+}
+output "echo" {
+  value = "pw=${var.password}"
+}
+`
+	files["live/dev/echo/unit.hcl"] = `source = "../../../modules/echo"
+dependency "network" {
+  path = "../network"
+}
+inputs = {
+  password = dependency.network.outputs.token
+}
+`
+	tr := newTree(t, files)
+	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r := tr.must(0, "apply", "dev", "--unit", "echo", "--auto-approve")
+	contains(t, "apply summary", r.stdout, `Warning: input "password"`, "live/dev/echo/unit.hcl:6", `variable "password" is not declared sensitive = true`)
+	for _, args := range [][]string{{"output", "dev", "-u", "echo"}, {"output", "dev", "-u", "echo", "--json"}, {"output", "dev", "--json"}} {
+		r := tr.must(0, args...)
+		if strings.Contains(r.stdout, "token-of-network") {
+			t.Errorf("%v shows the secret:\n%s", args, r.stdout)
+		}
+	}
+	r = tr.must(0, "output", "dev", "-u", "echo", "--json", "--show-sensitive")
+	contains(t, "output --show-sensitive", r.stdout, "pw=token-of-network")
+}
+
+// `stackctl run` runs any terraform command across units in order; one
+// that writes state needs --auto-approve.
+func TestRunAnyTerraformCommand(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, chain())
+	tr.must(0, "apply", "dev", "--auto-approve")
+	r := tr.must(0, "run", "dev", "--", "state", "list")
+	contains(t, "state list", r.stdout, "[network] terraform_data.this", "[service] terraform_data.this", "run dev: 4 succeeded")
+	text, code := onTerminal(t, tr, "", "run dev -u network --no-color -- state list")
+	if code != 0 {
+		t.Fatalf("run on a terminal: exit %d\n%s", code, text)
+	}
+	contains(t, "run on a terminal", text, "── network run ──", "terraform_data.this")
+	r = tr.must(1, "run", "dev", "-u", "network", "--", "state", "rm", "terraform_data.this")
+	contains(t, "state rm", r.stderr, "add --auto-approve", "terraform state rm terraform_data.this changes state")
+	r = tr.must(0, "run", "dev", "-u", "network", "--auto-approve", "--", "state", "rm", "terraform_data.this")
+	r = tr.must(0, "run", "dev", "-u", "network", "--", "state", "list")
+	if strings.Contains(r.stdout, "terraform_data.this") {
+		t.Errorf("state rm did not remove it:\n%s", r.stdout)
+	}
+	r = tr.must(1, "run", "dev")
+	contains(t, "no command", r.stderr, `run needs the terraform command after "--"`)
+}

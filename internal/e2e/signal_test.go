@@ -233,3 +233,39 @@ inputs = { name = "slow", sleep = 10 }
 		t.Errorf("lock left behind: %v", locks)
 	}
 }
+
+// A failure that passes (here a provisioner that loses its connection
+// once) is retried, with its reason shown; a pattern from the retry block
+// counts too; max_attempts = 1 retries nothing.
+func TestTransientFailuresAreRetried(t *testing.T) {
+	t.Parallel()
+	flaky := func(message string) string {
+		return `variable "marker" { type = string }
+resource "terraform_data" "x" {
+  provisioner "local-exec" {
+    command = "if [ ! -e ${var.marker} ]; then touch ${var.marker}; echo '` + message + `' >&2; exit 1; fi"
+  }
+}
+`
+	}
+	files := map[string]string{
+		"stackctl.hcl":          "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  wait   = \"1s\"\n  errors = [\"flaky backend\"]\n}\n",
+		"modules/reset/main.tf": flaky("read: connection reset by peer"),
+		"modules/own/main.tf":   flaky("flaky backend went away"),
+		"live/dev/env.hcl":      "vars = {}\n",
+		"live/dev/a/unit.hcl":   "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n",
+		"live/dev/b/unit.hcl":   "source = \"../../../modules/own\"\ninputs = { marker = \"@ROOT@/b.marker\" }\n",
+	}
+	tr := newTree(t, files)
+	r := tr.must(0, "apply", "dev", "--auto-approve", "--stream")
+	contains(t, "apply", r.stdout, "failed for a passing reason (", "connection reset by peer", "flaky backend went away", "attempt 2 of 3",
+		"Warning: terraform apply was retried after:")
+
+	tr.write(map[string]string{"stackctl.hcl": "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  max_attempts = 1\n}\n"})
+	_ = os.Remove(tr.path("a.marker"))
+	tr.write(map[string]string{"live/dev/a/unit.hcl": "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n# again\n"})
+	r = tr.run("apply", "dev", "-u", "a", "--auto-approve", "--", "-replace=terraform_data.x")
+	if r.code != 1 || strings.Contains(r.stdout, "passing reason") {
+		t.Errorf("max_attempts = 1 still retried (exit %d):\n%s", r.code, r)
+	}
+}

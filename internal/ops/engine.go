@@ -120,7 +120,7 @@ func Load(o Options) (*Engine, error) {
 		return e, err
 	}
 	e.Stack, e.Graph, e.Selected = st, g, sel
-	e.States = backend.NewOpener(st.Env.Name)
+	e.States = backend.NewOpener(st.Env.Name, backend.WithBackupDir(backend.BackupDir(st.Root.Dir)))
 	return e, nil
 }
 

@@ -30,7 +30,7 @@ func (e *Engine) lockError(u *config.Unit, err error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if b, oerr := e.States.Open(ctx, u.Backend); oerr == nil {
-		if l, ok := b.(state.Locker); ok {
+		if l, ok := b.(lockReader); ok {
 			li, lerr := l.LockInfo(ctx)
 			switch {
 			case lerr == nil && li == nil:
@@ -52,6 +52,11 @@ func (e *Engine) lockError(u *config.Unit, err error) error {
 		u.Path, holder, waited, e.Env(), u.Path, orPlaceholder(holder.ID))
 }
 
+// lockReader is a backend that can tell who holds its lock.
+type lockReader interface {
+	LockInfo(ctx context.Context) (*state.LockInfo, error)
+}
+
 func orPlaceholder(id string) string {
 	if id == "" {
 		return "LOCK_ID"
@@ -66,7 +71,7 @@ func (e *Engine) LockHolder(ctx context.Context, u *config.Unit) (*state.LockInf
 	if err != nil {
 		return nil, "", err
 	}
-	l, ok := b.(state.Locker)
+	l, ok := b.(lockReader)
 	if !ok {
 		return nil, b.Describe(), nil
 	}

@@ -17,9 +17,11 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -193,13 +195,36 @@ func (u *Unit) Setup(ctx context.Context) error {
 			return err
 		}
 		u.warnIgnored(ignored)
+		u.warnUndeclaredSensitive(ignored)
 	}
 	return nil
+}
+
+// warnUndeclaredSensitive names every secret input the module receives in
+// a variable it does not declare sensitive: terraform would print it in
+// plans and errors. stackctl masks it in everything it shows, but other
+// tools reading the plan would not.
+func (u *Unit) warnUndeclaredSensitive(ignored []string) {
+	skip := map[string]bool{}
+	for _, n := range ignored {
+		skip[n] = true
+	}
+	for _, in := range u.inputs {
+		if skip[in.Name] || !in.Sensitive() || u.wd.VariableSensitive(in.Name) {
+			continue
+		}
+		u.Warn(fmt.Sprintf("input %q (%s) carries a sensitive value, but the module's variable %q is not declared sensitive = true: terraform may print it (stackctl masks it); declare the variable sensitive", in.Name, diag.At(in.Range), in.Name))
+	}
 }
 
 // setupFolder builds the working folder and runs init when something it
 // depends on changed; neither needs the unit's inputs.
 func (u *Unit) setupFolder(ctx context.Context, out io.Writer) error {
+	if b := u.Config.Backend; b.Type == config.BackendLocal && u.op.Backend {
+		if err := local.MakePrivate(b.String("path")); err != nil {
+			return fmt.Errorf("local state of %s: %w", u.Path(), err)
+		}
+	}
 	tf, err := u.e.Terraform(ctx)
 	if err != nil {
 		return err
@@ -230,7 +255,7 @@ func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	out := u.Output()
 	wd.SetOutput(io.MultiWriter(out, watch))
 	defer wd.SetOutput(out)
-	if err := wd.Init(ctx, u.op.Backend); err != nil {
+	if err := u.retry(ctx, "init", func() error { return wd.Init(ctx, u.op.Backend) }); err != nil {
 		return u.Fail(err)
 	}
 	for _, w := range watch.found() {
@@ -261,13 +286,15 @@ func (u *Unit) planOptions(o terraform.PlanOptions) terraform.PlanOptions {
 func (u *Unit) Plan(ctx context.Context, o terraform.PlanOptions) (*terraform.Plan, error) {
 	u.Step("plan")
 	var p *terraform.Plan
-	err := u.lockWait(ctx, func(lt string) error {
-		var err error
-		p.Discard()
-		oo := u.planOptions(o)
-		oo.LockTimeout = lt
-		p, err = u.wd.Plan(ctx, oo)
-		return err
+	err := u.retry(ctx, "plan", func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			var err error
+			p.Discard()
+			oo := u.planOptions(o)
+			oo.LockTimeout = lt
+			p, err = u.wd.Plan(ctx, oo)
+			return err
+		})
 	})
 	if err != nil {
 		p.Discard()
@@ -310,11 +337,13 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 		o.Extra = pt.Auto
 	}
 	var a *terraform.Applied
-	err := u.lockWait(ctx, func(lt string) error {
-		var err error
-		o.LockTimeout = lt
-		a, err = u.wd.ApplyAuto(ctx, o)
-		return err
+	err := u.retry(ctx, step, func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			var err error
+			o.LockTimeout = lt
+			a, err = u.wd.ApplyAuto(ctx, o)
+			return err
+		})
 	})
 	if err != nil {
 		return UnitResult{}, u.Fail(err)

@@ -64,6 +64,10 @@ func (w *Workdir) SetOutput(out io.Writer) {
 	w.tf.SetStderr(out)
 }
 
+// VariableSensitive reports whether the module declares variable name
+// sensitive = true.
+func (w *Workdir) VariableSensitive(name string) bool { return w.module.Sensitive[name] }
+
 // InputAtLine names the input written at (or whose value spans) a line of
 // the generated tfvars file; "" when none is.
 func (w *Workdir) InputAtLine(line int) string {
