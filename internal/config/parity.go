@@ -186,8 +186,8 @@ func (s *Stack) SymbolicInputs(u *Unit) ([]Input, hcl.Diagnostics) {
 		deps[d.Name] = DependencyOutputs{Values: map[string]cty.Value{}, From: "symbolic outputs"}
 	}
 	var vars []hcl.Traversal
-	if u.inputs != nil {
-		vars = u.inputs.Expr.Variables()
+	for _, e := range u.inputExprs() {
+		vars = append(vars, e.Variables()...)
 	}
 	for _, t := range vars {
 		if t.RootName() != "dependency" {
