@@ -148,7 +148,7 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 			return err
 		}
 	}
-	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{Command: o.Command, LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
 	if err != nil {
 		return err
 	}

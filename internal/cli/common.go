@@ -102,6 +102,13 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 		return nil, &exitError{code: 1, err: err}
 	}
 	a.printDiags(e, e.Warnings)
+	for _, x := range e.Excluded {
+		why := ""
+		if x.Reason != "" {
+			why = ": " + x.Reason
+		}
+		fmt.Fprintf(a.streams.ErrOut, "stackctl: leaving out %s%s (exclude at %s); name it with --unit %s to run it anyway\n", x.Unit, why, x.At, x.Unit)
+	}
 	return e, nil
 }
 

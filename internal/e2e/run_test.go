@@ -381,3 +381,38 @@ func TestRunAnyTerraformCommand(t *testing.T) {
 	r = tr.must(1, "run", "dev")
 	contains(t, "no command", r.stderr, `run needs the terraform command after "--"`)
 }
+
+// exclude leaves a unit out of multi-unit runs, saying why, unless --unit
+// names it; destroy refuses a unit with prevent_destroy, naming it.
+func TestExcludeAndPreventDestroy(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/monitoring/unit.hcl"] = `source = "../../../modules/step"
+dependency "network" {
+  path = "../network"
+}
+inputs = { name = "monitoring", upstream = dependency.network.outputs.value }
+exclude {
+  if     = env.name == "dev"
+  reason = "no monitoring in dev"
+}
+`
+	files["live/dev/network/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "network" }
+prevent_destroy = true
+`
+	tr := newTree(t, files)
+	r := tr.must(0, "apply", "dev", "--auto-approve")
+	contains(t, "apply", r.stderr, "leaving out monitoring: no monitoring in dev", "name it with --unit monitoring")
+	contains(t, "apply", r.stdout, "apply dev: 3 succeeded")
+	r = tr.must(0, "list", "dev")
+	contains(t, "list", r.stdout, "monitoring")
+	r = tr.must(0, "apply", "dev", "-u", "monitoring", "--auto-approve")
+	contains(t, "apply -u monitoring", r.stdout, "apply dev: 1 succeeded")
+	r = tr.must(1, "destroy", "dev", "--auto-approve")
+	contains(t, "destroy", r.stderr, "destroy refuses units that set prevent_destroy = true: network (prevent_destroy at live/dev/network/unit.hcl:3")
+	if got := lines(tr.read("order.log")); slices.Contains(got, "destroy network") || slices.Contains(got, "destroy service") {
+		t.Errorf("a refused destroy destroyed something: %q", got)
+	}
+	tr.must(0, "destroy", "dev", "-u", "service", "--auto-approve")
+}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +40,10 @@ type Options struct {
 	Dir, RootDir string
 	Env          string
 	// Units are --unit patterns (globs); none selects every unit.
-	Units   []string
+	Units []string
+	// Command is the command being run ("plan", "apply", …): exclude
+	// blocks may apply to some commands only.
+	Command string
 	Getenv  func(string) (string, bool)
 	Environ []string
 	SSM     config.SSMGetter
@@ -64,6 +68,8 @@ type Engine struct {
 	States   StateOpener
 	// Warnings are configuration warnings found while loading.
 	Warnings hcl.Diagnostics
+	// Excluded are the units an exclude block left out of the selection.
+	Excluded []Excluded
 
 	opts Options
 
@@ -120,6 +126,7 @@ func Load(o Options) (*Engine, error) {
 		return e, err
 	}
 	e.Stack, e.Graph, e.Selected = st, g, sel
+	e.exclude(o)
 	e.States = backend.NewOpener(st.Env.Name, backend.WithBackupDir(backend.BackupDir(st.Root.Dir)))
 	return e, nil
 }
@@ -346,4 +353,36 @@ func (e *Engine) ReadStates(ctx context.Context, units []string, none func(unit,
 		out[p] = st
 	}
 	return out, nil
+}
+
+// Excluded is a unit an exclude block left out of a run.
+type Excluded struct {
+	Unit   string
+	Reason string
+	At     string // file:line of the exclude block
+}
+
+// exclude leaves out of the selection the units whose exclude block
+// applies to this command, unless --unit names them (exactly, not by a
+// glob): naming a unit is asking for it.
+func (e *Engine) exclude(o Options) {
+	if o.Command == "" {
+		// Not a run (list, graph, render): every unit is shown.
+		return
+	}
+	named := map[string]bool{}
+	for _, p := range o.Units {
+		named[strings.Trim(p, "/")] = true
+	}
+	for _, u := range e.Stack.Units {
+		x := u.Exclude
+		if x == nil || !x.If || !e.Selected[u.Path] || named[u.Path] {
+			continue
+		}
+		if len(x.Actions) > 0 && !slices.Contains(x.Actions, o.Command) {
+			continue
+		}
+		delete(e.Selected, u.Path)
+		e.Excluded = append(e.Excluded, Excluded{Unit: u.Path, Reason: x.Reason, At: diag.At(x.Range)})
+	}
 }

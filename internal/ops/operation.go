@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
@@ -42,6 +44,9 @@ type Operation struct {
 	// Backend says the operation reaches the units' state backends (init
 	// with the backend; remote state checked before any unit starts).
 	Backend bool
+	// Destroys says the operation destroys the units' resources: a unit
+	// with prevent_destroy = true is refused before anything runs.
+	Destroys bool
 	// Steps is one unit's work. u gives the pieces every operation shares
 	// (inputs, working folder, init, plan, apply, failure messages).
 	Steps func(ctx context.Context, u *Unit) (UnitResult, error)
@@ -146,6 +151,11 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 		envDir := e.Stack.Display(e.Stack.Env.Dir)
 		return nil, fmt.Errorf("environment %s has no units: %s holds no folder with a unit.hcl; add one (for example %s/network/unit.hcl with source = \"../../../modules/network\")",
 			e.Env(), envDir, envDir)
+	}
+	if op.Destroys {
+		if err := e.refusePreventDestroy(order); err != nil {
+			return nil, err
+		}
 	}
 	if op.Backend {
 		// Every selected unit's state and every dependency's is used:
@@ -254,4 +264,19 @@ func (r *Result) Discard() {
 		r.Units[i].Plan.Discard()
 		r.Units[i].Plan = nil
 	}
+}
+
+// refusePreventDestroy refuses a destroy that would reach a unit with
+// prevent_destroy = true, naming every such unit and where it is set.
+func (e *Engine) refusePreventDestroy(units []string) error {
+	var protected []string
+	for _, p := range units {
+		if u := e.Unit(p); u.PreventDestroy {
+			protected = append(protected, fmt.Sprintf("%s (prevent_destroy at %s)", p, diag.At(u.PreventDestroyRange)))
+		}
+	}
+	if len(protected) == 0 {
+		return nil
+	}
+	return fmt.Errorf("destroy refuses units that set prevent_destroy = true: %s. Leave them out of the selection (--unit), or set prevent_destroy = false first", strings.Join(protected, ", "))
 }

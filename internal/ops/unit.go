@@ -408,8 +408,11 @@ func (u *Unit) warnIgnored(ignored []string) {
 		layer[in.Name] = in.Layer
 	}
 	for _, name := range ignored {
-		if layer[name] == config.LayerUnit {
+		switch layer[name] {
+		case config.LayerUnit:
 			u.Warn(fmt.Sprintf("input %q is set in unit.hcl but the module declares no variable %q; it is not passed", name, name))
+		case config.LayerInclude:
+			u.Warn(fmt.Sprintf("input %q is set in the unit's shared definition but the module declares no variable %q; it is not passed", name, name))
 		}
 	}
 }
