@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,7 +31,7 @@ var rootSchema = &hcl.BodySchema{
 }
 
 var (
-	terraformSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "version"}}}
+	terraformSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "version"}, {Name: "binary"}}}
 	providersSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "mirror"}, {Name: "cache_dir"}}}
 	remoteStateSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "backend", Required: true}, {Name: "config"}}}
 )
@@ -111,6 +112,17 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 				r.TerraformVersion, d = evalString(a, ctx, scopeRootSettings)
 				diags = append(diags, d...)
 				r.TerraformVersionRange = a.Expr.Range()
+			}
+			if a := c.Attributes["binary"]; a != nil {
+				v, d := evalString(a, ctx, scopeRootSettings)
+				diags = append(diags, d...)
+				if !d.HasErrors() && v == "" {
+					diags = append(diags, attrError(a, "Empty binary", `binary names the program to run instead of terraform: "tofu", or a path to it.`))
+				}
+				if strings.ContainsRune(v, '/') {
+					v = absFrom(dir, v)
+				}
+				r.TerraformBinary = v
 			}
 		case "providers":
 			c, d := b.Body.Content(providersSchema)

@@ -56,6 +56,9 @@ type Root struct {
 	// ("" when unset).
 	TerraformVersion      string
 	TerraformVersionRange hcl.Range
+	// TerraformBinary is terraform.binary: a program name looked up on
+	// PATH ("tofu") or an absolute path; "" runs terraform.
+	TerraformBinary string
 
 	ProviderMirror string // absolute; "" when unset
 	PluginCacheDir string // absolute

@@ -167,7 +167,7 @@ func (e *Engine) Terraform(ctx context.Context) (*terraform.Session, error) {
 		root := e.Stack.Root
 		e.session, e.sessionErr = terraform.NewSession(ctx, terraform.SessionOptions{
 			RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
-			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ,
+			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ, Program: root.TerraformBinary,
 		})
 		if e.sessionErr == nil && e.opts.LockTimeout != "" {
 			if d, err := time.ParseDuration(e.opts.LockTimeout); err == nil {

@@ -24,6 +24,8 @@ type SessionOptions struct {
 	PluginCacheDir string
 	// Offline forbids downloading terraform.
 	Offline bool
+	// Program is terraform.binary ("tofu"); "" runs terraform.
+	Program string
 	// Environ is the environment terraform inherits (os.Environ()).
 	Environ []string
 }
@@ -56,6 +58,7 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 		InstallDir: filepath.Join(stackctlDir, "terraform"),
 		RecordFile: filepath.Join(stackctlDir, "cache", "terraform-binary.json"),
 		Offline:    o.Offline,
+		Program:    o.Program,
 	})
 	if err != nil {
 		return nil, err
