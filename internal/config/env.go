@@ -11,7 +11,8 @@ import (
 
 var envSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "vars"}, {Name: "inputs"}},
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "locals"}, {Type: "generate", LabelNames: []string{"name"}}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "locals"}, {Type: "generate", LabelNames: []string{"name"}},
+		{Type: "before_hook", LabelNames: []string{"name"}}, {Type: "after_hook", LabelNames: []string{"name"}}, {Type: "error_hook", LabelNames: []string{"name"}}},
 }
 
 func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
@@ -23,6 +24,10 @@ func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
 	content, d := file.Body.Content(envSchema)
 	diags = append(diags, d...)
 	for _, b := range content.Blocks {
+		if isHook(b) {
+			e.hooks = append(e.hooks, b)
+			continue
+		}
 		if b.Type == "generate" {
 			e.generate = append(e.generate, b)
 			continue

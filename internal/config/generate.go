@@ -83,49 +83,14 @@ func generateBlocks(blocks hcl.Blocks) []*hcl.Block {
 // included files and the unit.hcl by name (a later file's block replaces
 // the whole block), drops the disabled ones, and evaluates the rest for u.
 func (l *Loader) mergeGenerate(st *Stack, u *Unit, rootCtx *hcl.EvalContext) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	some := len(st.Root.generate) > 0 || len(st.Env.generate) > 0
-	for _, ly := range u.layers {
-		some = some || len(generateBlocks(ly.content.Blocks)) > 0
-	}
-	if !some {
-		return nil
-	}
-	envCtx := l.fileContext(st.Env.Dir)
-	envCtx.Variables = copyVars(u.vars)
-	envCtx.Variables["local"] = st.Env.localVal
-	files := [][]generateDecl{}
-	add := func(blocks []*hcl.Block, ctx *hcl.EvalContext, sc scope, file string) {
-		var ds []generateDecl
-		for _, b := range blocks {
-			ds = append(ds, generateDecl{b, ctx, sc, file})
+	order, final, diags := l.mergeNamed(st, u, rootCtx, st.Root.generate, st.Env.generate, func(b *hcl.Block) (string, bool) {
+		if b.Type != "generate" {
+			return "", false
 		}
-		files = append(files, ds)
-	}
-	add(st.Root.generate, rootCtx, scopeRootInputs, st.Root.File)
-	add(st.Env.generate, envCtx, scopeRootInputs, st.Env.File)
-	for _, ly := range u.layers {
-		if bs := generateBlocks(ly.content.Blocks); len(bs) > 0 {
-			add(bs, ly.staticContext(l, u), ly.staticScope(), ly.file)
-		}
-	}
-	var order []string
-	final := map[string]generateDecl{}
-	for _, ds := range files {
-		seen := map[string]*hcl.Block{}
-		for _, d := range ds {
-			name := d.b.Labels[0]
-			if prev, dup := seen[name]; dup {
-				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate generate block",
-					Detail: fmt.Sprintf("generate %q is already declared at %s.", name, diag.At(prev.DefRange)), Subject: d.b.DefRange.Ptr()})
-				continue
-			}
-			seen[name] = d.b
-			if _, ok := final[name]; !ok {
-				order = append(order, name)
-			}
-			final[name] = d
-		}
+		return b.Labels[0], true
+	}, "generate")
+	if len(order) == 0 {
+		return diags
 	}
 	byPath := map[string]*Generate{}
 	for _, name := range order {
@@ -145,6 +110,67 @@ func (l *Loader) mergeGenerate(st *Stack, u *Unit, rootCtx *hcl.EvalContext) hcl
 	}
 	sort.Slice(u.Generate, func(i, j int) bool { return u.Generate[i].Path < u.Generate[j].Path })
 	return diags
+}
+
+// mergeNamed collects the labelled blocks that key picks from stackctl.hcl
+// (root), env.hcl (env), the included files and the unit.hcl, merged by
+// key: a later file's block replaces an earlier one's of the same key
+// whole; two in one file are an error. It returns the keys in the order
+// they first appear and each one's winning block, with the context of the
+// file it is written in. what names the blocks in messages.
+func (l *Loader) mergeNamed(st *Stack, u *Unit, rootCtx *hcl.EvalContext, root, env []*hcl.Block, key func(*hcl.Block) (string, bool), what string) ([]string, map[string]generateDecl, hcl.Diagnostics) {
+	pick := func(blocks []*hcl.Block) []*hcl.Block {
+		var out []*hcl.Block
+		for _, b := range blocks {
+			if _, ok := key(b); ok {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	some := len(root) > 0 || len(env) > 0
+	for _, ly := range u.layers {
+		some = some || len(pick(ly.content.Blocks)) > 0
+	}
+	if !some {
+		return nil, nil, nil
+	}
+	var diags hcl.Diagnostics
+	envCtx := l.fileContext(st.Env.Dir)
+	envCtx.Variables = copyVars(u.vars)
+	envCtx.Variables["local"] = st.Env.localVal
+	files := [][]generateDecl{}
+	add := func(blocks []*hcl.Block, ctx *hcl.EvalContext, sc scope, file string) {
+		var ds []generateDecl
+		for _, b := range pick(blocks) {
+			ds = append(ds, generateDecl{b, ctx, sc, file})
+		}
+		files = append(files, ds)
+	}
+	add(root, rootCtx, scopeRootInputs, st.Root.File)
+	add(env, envCtx, scopeRootInputs, st.Env.File)
+	for _, ly := range u.layers {
+		add(ly.content.Blocks, ly.staticContext(l, u), ly.staticScope(), ly.file)
+	}
+	var order []string
+	final := map[string]generateDecl{}
+	for _, ds := range files {
+		seen := map[string]*hcl.Block{}
+		for _, d := range ds {
+			name, _ := key(d.b)
+			if prev, dup := seen[name]; dup {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate " + what + " block",
+					Detail: fmt.Sprintf("%s %q is already declared at %s.", what, name, diag.At(prev.DefRange)), Subject: d.b.DefRange.Ptr()})
+				continue
+			}
+			seen[name] = d.b
+			if _, ok := final[name]; !ok {
+				order = append(order, name)
+			}
+			final[name] = d
+		}
+	}
+	return order, final, diags
 }
 
 // evalGenerate evaluates one block; nil with no errors means disabled.

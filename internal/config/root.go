@@ -27,6 +27,9 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "parity"},
 		{Type: "retry"},
 		{Type: "generate", LabelNames: []string{"name"}},
+		{Type: "before_hook", LabelNames: []string{"name"}},
+		{Type: "after_hook", LabelNames: []string{"name"}},
+		{Type: "error_hook", LabelNames: []string{"name"}},
 	},
 }
 
@@ -90,6 +93,10 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 
 	seen := map[string]hcl.Range{}
 	for _, b := range content.Blocks {
+		if isHook(b) {
+			r.hooks = append(r.hooks, b)
+			continue
+		}
 		if b.Type == "generate" {
 			r.generate = append(r.generate, b)
 			continue

@@ -71,6 +71,7 @@ type Root struct {
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock
 	generate    []*hcl.Block
+	hooks       []*hcl.Block
 }
 
 type remoteStateBlock struct {
@@ -93,6 +94,7 @@ type Env struct {
 	inputs   *hcl.Attribute
 	varsAttr *hcl.Attribute
 	generate []*hcl.Block
+	hooks    []*hcl.Block
 }
 
 // Source is where a unit's Terraform module comes from.
@@ -156,6 +158,9 @@ type Unit struct {
 	// stackctl.hcl, env.hcl, the includes and unit.hcl by name, sorted by
 	// path.
 	Generate []Generate
+	// Hooks are the commands run around its terraform steps, merged
+	// across its files by kind and name.
+	Hooks []Hook
 
 	// Includes are the shared definitions the unit.hcl includes, in the
 	// order of its include blocks.

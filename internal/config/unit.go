@@ -24,6 +24,9 @@ var (
 			{Type: "locals"},
 			{Type: "generate", LabelNames: []string{"name"}},
 			{Type: "verify", LabelNames: []string{"name"}},
+			{Type: "before_hook", LabelNames: []string{"name"}},
+			{Type: "after_hook", LabelNames: []string{"name"}},
+			{Type: "error_hook", LabelNames: []string{"name"}},
 		},
 	}
 	dependencySchema = &hcl.BodySchema{
@@ -158,6 +161,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	rootCtx.Variables["local"] = u.rootLocals
 	diags = append(diags, l.unitBackend(st, u, rootCtx)...)
 	diags = append(diags, l.mergeGenerate(st, u, rootCtx)...)
+	diags = append(diags, l.mergeHooks(st, u, rootCtx)...)
 	return diags
 }
 

@@ -416,3 +416,57 @@ prevent_destroy = true
 	}
 	tr.must(0, "destroy", "dev", "-u", "service", "--auto-approve")
 }
+
+// Hooks run around terraform steps in the unit's working folder with its
+// environment, their output in the unit's log; a failing before_hook
+// fails the unit (and its step does not run); an error_hook answers a
+// failure; after_hook with run_on_error runs after one too.
+func TestHooks(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["stackctl.hcl"] = rootFile + `
+before_hook "mark" {
+  commands = ["plan", "apply"]
+  execute  = ["sh", "-c", "echo before $STACKCTL_STEP $STACKCTL_UNIT in $(basename $(dirname $PWD)) >> @ROOT@/hooks.log"]
+}
+`
+	files["live/dev/service/unit.hcl"] = `source = "../../../modules/step"
+dependency "db" {
+  path = "../database"
+}
+inputs = { name = "service", upstream = dependency.db.outputs.value, fail = true }
+error_hook "on-fail" {
+  commands  = ["apply"]
+  execute   = ["sh", "-c", "echo error hook for $STACKCTL_UNIT >> @ROOT@/hooks.log"]
+  on_errors = ["failing on purpose"]
+}
+after_hook "always" {
+  commands     = ["apply"]
+  execute      = ["sh", "-c", "echo after $STACKCTL_UNIT >> @ROOT@/hooks.log"]
+  run_on_error = true
+}
+`
+	files["live/dev/monitoring/unit.hcl"] = `source = "../../../modules/step"
+dependency "network" {
+  path = "../network"
+}
+inputs = { name = "monitoring", upstream = dependency.network.outputs.value }
+before_hook "lint" {
+  commands = ["apply"]
+  execute  = ["sh", "-c", "echo 'lint: 2 problems'; exit 3"]
+}
+`
+	tr := newTree(t, files)
+	r := tr.must(1, "apply", "dev", "--auto-approve", "--json")
+	got := tr.read("hooks.log")
+	for _, want := range []string{"before apply network in network", "before apply database in database", "error hook for service", "after service"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("hooks.log lacks %q:\n%s", want, got)
+		}
+	}
+	contains(t, "summary", r.stdout, `before_hook \"lint\" (live/dev/monitoring/unit.hcl:6`, "failed: exit status 3")
+	if slices.Contains(lines(tr.read("order.log")), "create monitoring") {
+		t.Error("monitoring applied although its before_hook failed")
+	}
+	contains(t, "monitoring's log", tr.read(".stackctl/logs/dev/monitoring/apply.log"), "lint: 2 problems", `stackctl: before_hook "lint" before terraform apply`)
+}

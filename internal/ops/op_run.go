@@ -36,7 +36,7 @@ func RunCommand(args []string) Operation {
 				return UnitResult{}, err
 			}
 			u.Step(strings.Join(args[:min(2, len(args))], " "))
-			if err := u.wd.Raw(ctx, args); err != nil {
+			if err := u.hooked(ctx, "run", func() error { return u.wd.Raw(ctx, args) }); err != nil {
 				return UnitResult{}, u.Fail(err)
 			}
 			return UnitResult{Message: "terraform " + strings.Join(args, " ")}, nil

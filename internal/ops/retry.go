@@ -40,6 +40,14 @@ func (u *Unit) transient(err error) string {
 			}
 		}
 	}
+	// terraform wraps long messages: match the message with its line
+	// breaks taken out too.
+	text := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╷", " ", "╵", " ").Replace(err.Error())), " ")
+	for _, re := range append(append([]*regexp.Regexp{}, transientErrors...), extra...) {
+		if m := re.FindString(text); m != "" {
+			return m
+		}
+	}
 	return ""
 }
 

@@ -255,7 +255,9 @@ func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	out := u.Output()
 	wd.SetOutput(io.MultiWriter(out, watch))
 	defer wd.SetOutput(out)
-	if err := u.retry(ctx, "init", func() error { return wd.Init(ctx, u.op.Backend) }); err != nil {
+	if err := u.hooked(ctx, "init", func() error {
+		return u.retry(ctx, "init", func() error { return wd.Init(ctx, u.op.Backend) })
+	}); err != nil {
 		return u.Fail(err)
 	}
 	for _, w := range watch.found() {
@@ -286,14 +288,16 @@ func (u *Unit) planOptions(o terraform.PlanOptions) terraform.PlanOptions {
 func (u *Unit) Plan(ctx context.Context, o terraform.PlanOptions) (*terraform.Plan, error) {
 	u.Step("plan")
 	var p *terraform.Plan
-	err := u.retry(ctx, "plan", func() error {
-		return u.lockWait(ctx, func(lt string) error {
-			var err error
-			p.Discard()
-			oo := u.planOptions(o)
-			oo.LockTimeout = lt
-			p, err = u.wd.Plan(ctx, oo)
-			return err
+	err := u.hooked(ctx, "plan", func() error {
+		return u.retry(ctx, "plan", func() error {
+			return u.lockWait(ctx, func(lt string) error {
+				var err error
+				p.Discard()
+				oo := u.planOptions(o)
+				oo.LockTimeout = lt
+				p, err = u.wd.Plan(ctx, oo)
+				return err
+			})
 		})
 	})
 	if err != nil {
@@ -317,9 +321,11 @@ func (u *Unit) Apply(ctx context.Context, p *terraform.Plan) error {
 	if pt := u.e.opts.PassThrough; pt != nil {
 		o.Extra = pt.Apply
 	}
-	err := u.lockWait(ctx, func(lt string) error {
-		o.LockTimeout = lt
-		return u.wd.Apply(ctx, p, o)
+	err := u.hooked(ctx, step, func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			o.LockTimeout = lt
+			return u.wd.Apply(ctx, p, o)
+		})
 	})
 	return u.Fail(err)
 }
@@ -337,12 +343,14 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 		o.Extra = pt.Auto
 	}
 	var a *terraform.Applied
-	err := u.retry(ctx, step, func() error {
-		return u.lockWait(ctx, func(lt string) error {
-			var err error
-			o.LockTimeout = lt
-			a, err = u.wd.ApplyAuto(ctx, o)
-			return err
+	err := u.hooked(ctx, step, func() error {
+		return u.retry(ctx, step, func() error {
+			return u.lockWait(ctx, func(lt string) error {
+				var err error
+				o.LockTimeout = lt
+				a, err = u.wd.ApplyAuto(ctx, o)
+				return err
+			})
 		})
 	})
 	if err != nil {
@@ -359,7 +367,7 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 // Validate runs terraform validate.
 func (u *Unit) Validate(ctx context.Context) error {
 	u.Step("validate")
-	if err := u.wd.Validate(ctx, u.out); err != nil {
+	if err := u.hooked(ctx, "validate", func() error { return u.wd.Validate(ctx, u.out) }); err != nil {
 		return u.Fail(err)
 	}
 	return nil

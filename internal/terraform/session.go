@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,6 +82,17 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 	}
 	s.env = processEnv(o.Environ, s.CLIConfig)
 	return s, nil
+}
+
+// Environ is the environment of every terraform process, for programs run
+// beside terraform (hooks): the same CLI configuration and settings.
+func (s *Session) Environ() []string {
+	out := make([]string, 0, len(s.env))
+	for k, v := range s.env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // cliConfig is the terraform CLI configuration every unit uses, whatever

@@ -57,6 +57,9 @@ func (w *Workdir) Close() {
 	}
 }
 
+// Environ is the environment terraform runs with here (for hooks).
+func (w *Workdir) Environ() []string { return w.s.Environ() }
+
 // SetOutput sends terraform's output to out from now on.
 func (w *Workdir) SetOutput(out io.Writer) {
 	w.out = out
