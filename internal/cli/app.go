@@ -106,6 +106,7 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.execCommand(nil),
 			a.bootstrapCommand(nil),
 			a.forceUnlockCommand(nil),
+			a.convertCommand(nil),
 			a.completionCommand(),
 			a.completeCommand(),
 		},
