@@ -28,7 +28,7 @@ type translator struct {
 	c     *converter
 	f     *tgFile
 	kind  outKind
-	units []*tgUnit          // the units the output file serves
+	units []*tgUnit           // the units the output file serves
 	incs  map[string]*include // a unit's includes, by label (outUnit)
 	// inline replaces local.X with X's expression: a root local read
 	// through include.root.locals, or a hierarchy file's local.
