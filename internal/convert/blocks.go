@@ -54,9 +54,30 @@ func sortedAttrs(bd *hclsyntax.Body) []*hclsyntax.Attribute {
 func (b *body) attr(w *strings.Builder, name string, a *hclsyntax.Attribute) bool {
 	text, ok := b.t.expr(a.Expr)
 	if ok {
-		fmt.Fprintf(w, "%s = %s\n", name, text)
+		fmt.Fprintf(w, "%s%s = %s%s\n", b.t.f.comment(a.SrcRange.Start.Byte), name, text, b.t.f.trailingComment(a.SrcRange.End.Byte))
 	}
 	return ok
+}
+
+// objectAttr writes an object attribute (inputs) item by item, so one
+// input that cannot be converted leaves out only itself.
+func (b *body) objectAttr(w *strings.Builder, name string, a *hclsyntax.Attribute) {
+	obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		b.attr(w, name, a)
+		return
+	}
+	f := b.t.f
+	var items strings.Builder
+	for _, it := range obj.Items {
+		kr, vr := it.KeyExpr.Range(), it.ValueExpr.Range()
+		val, ok := b.t.expr(it.ValueExpr)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&items, "%s%s = %s%s\n", f.comment(kr.Start.Byte), f.src[kr.Start.Byte:kr.End.Byte], val, f.trailingComment(vr.End.Byte))
+	}
+	fmt.Fprintf(w, "%s%s = {\n%s}\n", f.comment(a.SrcRange.Start.Byte), name, items.String())
 }
 
 // convert walks the file: dependency blocks first (inputs check their
@@ -104,12 +125,13 @@ func (b *body) attribute(a *hclsyntax.Attribute) {
 	root := b.kind() == outRoot
 	switch a.Name {
 	case "inputs":
-		b.attr(&b.inputs, "inputs", a)
+		b.objectAttr(&b.inputs, "inputs", a)
 	case "prevent_destroy":
 		if root {
 			b.c.issue(a.SrcRange, a.Name, "stackctl sets prevent_destroy per unit or shared unit definition, not in stackctl.hcl")
 			return
 		}
+		blankBefore(&b.flags)
 		b.attr(&b.flags, "prevent_destroy", a)
 	case "skip":
 		if root {
@@ -117,6 +139,7 @@ func (b *body) attribute(a *hclsyntax.Attribute) {
 			return
 		}
 		if text, ok := b.t.expr(a.Expr); ok {
+			blankBefore(&b.flags)
 			fmt.Fprintf(&b.flags, "exclude {\n if = %s\n reason = %q\n}\n", text, "skip = true in "+b.t.f.rel)
 		}
 	case "terraform_binary", "terraform_version_constraint":
@@ -201,7 +224,7 @@ func (b *body) emitLocals() {
 	for _, n := range names {
 		text, ok := b.t.expr(f.locals[n].Expr) // records the issues of those left out
 		if ok && kept[n] {
-			fmt.Fprintf(&w, "%s = %s\n", n, text)
+			fmt.Fprintf(&w, "%s%s = %s%s\n", f.comment(f.locals[n].SrcRange.Start.Byte), n, text, f.trailingComment(f.locals[n].SrcRange.End.Byte))
 		}
 	}
 	if w.Len() > 0 {
@@ -271,7 +294,7 @@ func (b *body) dependency(blk *hclsyntax.Block) {
 		return
 	}
 	var w strings.Builder
-	fmt.Fprintf(&w, "dependency %q {\npath = %q\n", name, path)
+	fmt.Fprintf(&w, "%sdependency %q {\npath = %q\n", b.t.f.comment(blk.TypeRange.Start.Byte), name, path)
 	good := true
 	for _, a := range sortedAttrs(blk.Body) {
 		switch a.Name {
@@ -302,6 +325,7 @@ func (b *body) dependency(blk *hclsyntax.Block) {
 		return
 	}
 	w.WriteString("}\n")
+	blankBefore(&b.depsOut)
 	b.depsOut.WriteString(w.String())
 	b.deps[name] = true
 }
@@ -343,6 +367,7 @@ func (b *body) dependencies(blk *hclsyntax.Block) {
 	for _, p := range paths {
 		quoted = append(quoted, strconv.Quote(p))
 	}
+	blankBefore(&b.depsOut)
 	fmt.Fprintf(&b.depsOut, "dependencies {\npaths = [%s]\n}\n", strings.Join(quoted, ", "))
 }
 
@@ -362,13 +387,14 @@ func (b *body) exclude(blk *hclsyntax.Block) {
 			b.c.issue(a.SrcRange, "exclude "+a.Name, "stackctl's exclude has if, actions and reason only")
 		}
 	}
+	blankBefore(&b.flags)
 	fmt.Fprintf(&b.flags, "exclude {\n%sreason = %q\n}\n", w.String(), "exclude block of "+b.t.f.rel)
 }
 
 func (b *body) generateBlock(blk *hclsyntax.Block) {
 	name := blk.Labels[0]
 	var w strings.Builder
-	fmt.Fprintf(&w, "generate %q {\n", name)
+	fmt.Fprintf(&w, "%sgenerate %q {\n", b.t.f.comment(blk.TypeRange.Start.Byte), name)
 	for _, a := range sortedAttrs(blk.Body) {
 		switch a.Name {
 		case "if_exists":
@@ -389,6 +415,7 @@ func (b *body) generateBlock(blk *hclsyntax.Block) {
 		}
 	}
 	w.WriteString("}\n")
+	blankBefore(&b.generate)
 	b.generate.WriteString(w.String())
 }
 
@@ -398,7 +425,7 @@ func (b *body) hook(blk *hclsyntax.Block) {
 	name := blk.Labels[0]
 	construct := fmt.Sprintf("%s %q", blk.Type, name)
 	var w strings.Builder
-	fmt.Fprintf(&w, "%s %q {\n", blk.Type, name)
+	fmt.Fprintf(&w, "%s%s %q {\n", b.t.f.comment(blk.TypeRange.Start.Byte), blk.Type, name)
 	for _, a := range sortedAttrs(blk.Body) {
 		switch a.Name {
 		case "commands":
@@ -447,6 +474,7 @@ func (b *body) hook(blk *hclsyntax.Block) {
 		}
 	}
 	w.WriteString("}\n")
+	blankBefore(&b.hooks)
 	b.hooks.WriteString(w.String())
 }
 
@@ -457,7 +485,7 @@ func (b *body) terraformBlock(blk *hclsyntax.Block) {
 			b.c.issue(a.SrcRange, "terraform source", "stackctl.hcl has no source: set it in the units or shared unit definitions")
 		case a.Name == "source":
 			if text, ok := b.source(a); ok {
-				fmt.Fprintf(&b.head, "source = %s\n", text)
+				fmt.Fprintf(&b.head, "%s%ssource = %s\n", b.t.f.comment(blk.TypeRange.Start.Byte), b.t.f.comment(a.SrcRange.Start.Byte), text)
 			}
 		default:
 			b.c.issue(a.SrcRange, "terraform "+a.Name, "stackctl copies the module and the unit folder's .tf files; Terragrunt's "+a.Name+" has no stackctl form")
@@ -473,5 +501,12 @@ func (b *body) terraformBlock(blk *hclsyntax.Block) {
 		default:
 			b.c.issue(inner.DefRange(), "terraform "+inner.Type, "Terragrunt's "+inner.Type+" has no stackctl form")
 		}
+	}
+}
+
+// blankBefore separates a block from the one before it in w.
+func blankBefore(w *strings.Builder) {
+	if w.Len() > 0 {
+		w.WriteString("\n")
 	}
 }

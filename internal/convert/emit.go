@@ -40,6 +40,7 @@ func (c *converter) emitRoot() {
 	if c.rootFile != nil {
 		from = c.rootFile.rel
 		fmt.Fprintf(&w, header, c.rootFile.rel)
+		w.WriteString(c.rootFile.topComment())
 	} else {
 		w.WriteString("# Made by stackctl convert terragrunt: the Terragrunt tree had no root configuration.\n")
 	}
@@ -82,6 +83,7 @@ func (c *converter) emitShared(s *sharedDef) {
 	var w strings.Builder
 	fmt.Fprintf(&w, header, s.file.rel)
 	fmt.Fprintf(&w, "# The %s unit of every environment; each unit.hcl that includes it holds only its differences.\n", s.name)
+	w.WriteString(s.file.topComment())
 	b.writeUnitParts(&w)
 	c.addFile(s.outRel, s.file.rel, w.String())
 }
@@ -122,6 +124,7 @@ func (c *converter) emitUnit(u *tgUnit) {
 	b.convert()
 	var w strings.Builder
 	fmt.Fprintf(&w, header, u.file.rel)
+	w.WriteString(u.file.topComment())
 	w.WriteString(incText.String())
 	b.writeUnitParts(&w)
 	c.addFile(outRel, u.file.rel, w.String())
@@ -196,7 +199,7 @@ func (b *body) remoteStateBlock(blk *hclsyntax.Block) {
 		return
 	}
 	var w strings.Builder
-	fmt.Fprintf(&w, "remote_state {\nbackend = %q\n", backend)
+	fmt.Fprintf(&w, "%sremote_state {\nbackend = %q\n", b.t.f.comment(blk.TypeRange.Start.Byte), backend)
 	for _, a := range sortedAttrs(blk.Body) {
 		switch a.Name {
 		case "backend", "generate", "disable_dependency_optimization":

@@ -24,8 +24,12 @@ func (c *converter) emitEnv(e *tgEnv) {
 		fmt.Fprintf(&w, "# vars are the locals of %s.\n", strings.Join(from, ", "))
 	}
 	w.WriteString("vars = {\n")
-	for _, stem := range e.stemOrder() {
+	for i, stem := range e.stemOrder() {
 		f := e.stems[stem]
+		if i > 0 {
+			w.WriteString("\n")
+		}
+		fmt.Fprintf(&w, "# %s\n", f.rel)
 		vals := c.ev.fileLocals(f, f.path, nil, false)
 		for _, key := range hierarchyLocals(f) {
 			name := c.vars.name[stemKey{stem, key}]
@@ -42,11 +46,11 @@ func (c *converter) emitEnv(e *tgEnv) {
 					continue
 				}
 			}
-			fmt.Fprintf(&w, "%s = %s # %s\n", name, text, f.rel)
+			fmt.Fprintf(&w, "%s%s = %s%s\n", f.comment(f.locals[key].SrcRange.Start.Byte), name, text, f.trailingComment(f.locals[key].SrcRange.End.Byte))
 		}
 	}
 	if c.usesTGPath {
-		fmt.Fprintf(&w, "# path_relative_to_include() is %q/<unit>: state keys stay where they are.\n", e.rel)
+		fmt.Fprintf(&w, "\n# Terragrunt's path_relative_to_include() was %s/<unit>: state keys keep it.\n", e.rel)
 		fmt.Fprintf(&w, "terragrunt_path = %q\n", e.rel)
 	}
 	w.WriteString("}\n")

@@ -201,6 +201,7 @@ func (t *translator) traversal(n *hclsyntax.ScopeTraversalExpr, m repl) (repl, b
 				return m, true
 			}
 			m.text = paren(text) + t.rest(tr, 2, end)
+			m.tmpl = templateText(text, len(tr) == 2)
 			return m, true
 		}
 		if !t.c.kept(t.f, name) {
@@ -233,6 +234,7 @@ func (t *translator) traversal(n *hclsyntax.ScopeTraversalExpr, m repl) (repl, b
 				return m, true
 			}
 			m.text = paren(text) + t.rest(tr, 4, end)
+			m.tmpl = templateText(text, len(tr) == 4)
 			return m, true
 		}
 		if !t.c.kept(inc.file, key) {
@@ -342,6 +344,19 @@ func paren(text string) string {
 		return text
 	}
 	return "(" + text + ")"
+}
+
+// templateText is a quoted template's content, to splice into an
+// enclosing template in place of ${...}.
+func templateText(text string, whole bool) string {
+	if !whole || !strings.HasPrefix(text, `"`) {
+		return ""
+	}
+	e, diags := hclsyntax.ParseExpression([]byte(text), "", hcl.InitialPos)
+	if _, ok := e.(*hclsyntax.TemplateExpr); !ok || diags.HasErrors() || e.Range().End.Byte != len(text) {
+		return ""
+	}
+	return text[1 : len(text)-1]
 }
 
 // posAt is the position of byte offset at in f.
