@@ -283,7 +283,10 @@ func (b *body) dependency(blk *hclsyntax.Block) {
 		b.c.issue(blk.DefRange(), "dependency", "stackctl's dependency blocks belong to units or shared unit definitions, not stackctl.hcl")
 		return
 	}
-	name := blk.Labels[0]
+	name, ok := b.label(blk)
+	if !ok {
+		return
+	}
 	cp := blk.Body.Attributes["config_path"]
 	if cp == nil {
 		b.c.issue(blk.DefRange(), `dependency "`+name+`"`, "it has no config_path")
@@ -392,7 +395,10 @@ func (b *body) exclude(blk *hclsyntax.Block) {
 }
 
 func (b *body) generateBlock(blk *hclsyntax.Block) {
-	name := blk.Labels[0]
+	name, ok := b.label(blk)
+	if !ok {
+		return
+	}
 	var w strings.Builder
 	fmt.Fprintf(&w, "%sgenerate %q {\n", b.t.f.comment(blk.TypeRange.Start.Byte), name)
 	for _, a := range sortedAttrs(blk.Body) {
@@ -422,17 +428,22 @@ func (b *body) generateBlock(blk *hclsyntax.Block) {
 // hook converts a before_hook, after_hook or error_hook of a terraform
 // block into a stackctl hook of the same kind and name.
 func (b *body) hook(blk *hclsyntax.Block) {
-	name := blk.Labels[0]
+	name, ok := b.label(blk)
+	if !ok {
+		return
+	}
 	construct := fmt.Sprintf("%s %q", blk.Type, name)
 	var w strings.Builder
 	fmt.Fprintf(&w, "%s%s %q {\n", b.t.f.comment(blk.TypeRange.Start.Byte), blk.Type, name)
+	ok = true // every attribute is looked at, so each problem is listed
 	for _, a := range sortedAttrs(blk.Body) {
 		switch a.Name {
 		case "commands":
 			v := b.c.ev.eval(b.t.f, a.Expr, b.t.f.path, nil, false)
 			if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
 				b.c.issue(a.SrcRange, construct+" commands", "cannot be worked out without running Terragrunt; stackctl hooks name their steps: "+strings.Join(hookSteps, ", "))
-				return
+				ok = false
+				continue
 			}
 			var keep, drop []string
 			for it := v.ElementIterator(); it.Next(); {
@@ -450,18 +461,15 @@ func (b *body) hook(blk *hclsyntax.Block) {
 				b.c.issue(a.SrcRange, construct+" commands", fmt.Sprintf("stackctl has no step %s; its hooks run around %s", strings.Join(drop, ", "), strings.Join(hookSteps, ", ")))
 			}
 			if len(keep) == 0 {
-				return
+				ok = false
+				continue
 			}
 			fmt.Fprintf(&w, "commands = [%s]\n", strings.Join(keep, ", "))
 		case "execute", "on_errors":
-			if !b.attr(&w, a.Name, a) {
-				return
-			}
+			ok = b.attr(&w, a.Name, a) && ok
 		case "run_on_error":
 			if blk.Type == "after_hook" {
-				if !b.attr(&w, a.Name, a) {
-					return
-				}
+				ok = b.attr(&w, a.Name, a) && ok
 				continue
 			}
 			b.c.issue(a.SrcRange, construct+" run_on_error", "only stackctl's after_hook has run_on_error")
@@ -472,6 +480,9 @@ func (b *body) hook(blk *hclsyntax.Block) {
 		default:
 			b.c.issue(a.SrcRange, construct+" "+a.Name, "stackctl hooks have commands, execute, run_on_error and on_errors")
 		}
+	}
+	if !ok {
+		return
 	}
 	w.WriteString("}\n")
 	blankBefore(&b.hooks)
@@ -509,4 +520,14 @@ func blankBefore(w *strings.Builder) {
 	if w.Len() > 0 {
 		w.WriteString("\n")
 	}
+}
+
+// label is a block's one name; Terragrunt requires it, so a block without
+// is reported rather than guessed at.
+func (b *body) label(blk *hclsyntax.Block) (string, bool) {
+	if len(blk.Labels) != 1 || !hclsyntax.ValidIdentifier(blk.Labels[0]) {
+		b.c.issue(blk.DefRange(), blk.Type, "needs one name that is an identifier, such as "+blk.Type+" \"vpc\"")
+		return "", false
+	}
+	return blk.Labels[0], true
 }

@@ -15,6 +15,7 @@ package convert
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -95,6 +96,10 @@ func Convert(opts Options) (*Result, hcl.Diagnostics) {
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, errDiag("Cannot read the Terragrunt tree", err.Error())
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, errDiag("No Terragrunt tree at "+dir,
+			"give the folder of the live tree's root.hcl (or of its root terragrunt.hcl): stackctl convert terragrunt DIR --out NEW_DIR")
 	}
 	if opts.Out, err = filepath.Abs(opts.Out); err != nil {
 		return nil, errDiag("Cannot use the output folder", err.Error())

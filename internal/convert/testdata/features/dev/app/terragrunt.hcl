@@ -21,4 +21,5 @@ inputs = {
   image          = local.image
   build          = local.build
   config_dir     = "${get_terragrunt_dir()}/config"
+  stage          = include.envcommon.locals.env_vars.locals.environment
 }
