@@ -82,6 +82,7 @@ type Shared struct {
 // Result is a converted tree, not yet written.
 type Result struct {
 	Dir          string   `json:"terragrunt_dir"`
+	Out          string   `json:"out"`
 	Project      string   `json:"project"`
 	Envs         []Env    `json:"environments"`
 	Shared       []Shared `json:"shared_units"`
@@ -125,7 +126,7 @@ func errDiag(summary, detail string) hcl.Diagnostics {
 
 // result gathers what was made, in a stable order.
 func (c *converter) result() *Result {
-	r := &Result{Dir: c.dir, Project: c.opts.Project, Files: c.files}
+	r := &Result{Dir: c.dir, Out: c.opts.Out, Project: c.opts.Project, Files: c.files}
 	for _, e := range c.envs {
 		ev := Env{Name: e.name, From: e.rel}
 		for _, u := range e.units {
