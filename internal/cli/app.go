@@ -83,8 +83,8 @@ Dependency outputs are read straight from state.
 Every flag can also be set with a STACKCTL_* environment variable (shown in each command's
 help); the environment can be given as STACKCTL_ENV.
 
-Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 changes present
-(plan --detailed-exitcode).`,
+Exit codes: 0 success; 1 error (bad configuration, a failed unit, a failed verify check, …);
+2 changes present (plan --detailed-exitcode) or undeclared differences (diff-env).`,
 		UsageText:              "stackctl <command> [ENV] [flags] [-- terraform args]",
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
@@ -106,6 +106,8 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.execCommand(nil),
 			a.bootstrapCommand(nil),
 			a.forceUnlockCommand(nil),
+			a.diffEnvCommand(nil),
+			a.verifyCommand(nil),
 			a.completionCommand(),
 			a.completeCommand(),
 		},

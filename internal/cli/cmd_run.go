@@ -13,6 +13,7 @@ import (
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/verify"
 )
 
 var runExamples = map[string]string{
@@ -26,7 +27,8 @@ var runExamples = map[string]string{
   stackctl plan dev -- -target=aws_ecs_service.api -refresh=false`,
 	"apply": `  stackctl apply dev                           # shows every plan, then asks once
   stackctl apply dev --auto-approve --parallelism 4
-  stackctl apply prod --unit 'apps/*' --auto-approve`,
+  stackctl apply prod --unit 'apps/*' --auto-approve
+  stackctl apply prod --verify                 # each unit's verify checks right after it applies`,
 	"destroy": `  stackctl destroy dev                         # shows what goes, then asks once
   stackctl destroy dev --auto-approve          # dependents first
   stackctl destroy dev --unit edge --auto-approve`,
@@ -50,6 +52,10 @@ type runOptions struct {
 	Stream           bool
 	DetailedExitcode bool
 	AutoApprove      bool
+	// Verify runs each unit's verify checks right after it applies
+	// (apply --verify); Checks say how they connect.
+	Verify bool
+	Checks checkOptions
 	// PassThrough are the terraform arguments after "--".
 	PassThrough []string
 }
@@ -66,6 +72,9 @@ func (a *app) runCommand(name, usage string, runF func(*runOptions) error) *ucli
 		flags = append(flags, &ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when any unit has changes, 0 when none", EnvVars: envVar("DETAILED_EXITCODE")})
 	case "apply", "destroy":
 		flags = append(flags, autoApproveFlag())
+	}
+	if name == "apply" {
+		flags = append(flags, append([]ucli.Flag{&ucli.BoolFlag{Name: "verify", Usage: "run each unit's verify checks right after it applies; a failed check fails the unit and skips its dependents", EnvVars: envVar("VERIFY")}}, checkFlags()...)...)
 	}
 	order := "in dependency order"
 	if name == "destroy" {
@@ -95,7 +104,7 @@ With no terminal to ask, --auto-approve is required.`
 			o := &runOptions{
 				Command: name, JSON: c.Bool("json"), Parallelism: c.Int("parallelism"), LockTimeout: c.String("lock-timeout"),
 				StallTimeout: c.Duration("stall-timeout"), Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
-				PassThrough: a.passThrough,
+				PassThrough: a.passThrough, Verify: c.Bool("verify"), Checks: checkOptionsOf(c),
 			}
 			o.fill(a, c)
 			if runF != nil {
@@ -126,6 +135,9 @@ func (o *runOptions) check() error {
 			return &exitError{code: 1, err: fmt.Errorf("--lock-timeout %s is negative: give 0s (do not wait) or more", o.LockTimeout)}
 		}
 	}
+	if !o.Verify && (len(o.Checks.Resolve) > 0 || o.Checks.CAFile != "") {
+		return &exitError{code: 1, err: fmt.Errorf("--resolve and --ca-file are for the checks of apply --verify; add --verify or drop them")}
+	}
 	if (o.Command == "init" || o.Command == "validate") && len(o.PassThrough) > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%s takes no terraform arguments after \"--\" (they go to plan, apply and destroy); drop %s", o.Command, strings.Join(o.PassThrough, " "))}
 	}
@@ -148,7 +160,13 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 			return err
 		}
 	}
-	e, err := a.engine(ctx, o.commonOptions, ops.Options{Command: o.Command, LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
+	var checks *verify.Verifier
+	if o.Verify {
+		if checks, err = o.Checks.verifier(); err != nil {
+			return err
+		}
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{Command: o.Command, LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout, Verify: checks})
 	if err != nil {
 		return err
 	}
@@ -220,6 +238,9 @@ func (a *app) writeResult(e *ops.Engine, o *runOptions, res *ops.Result, progres
 		return
 	}
 	progress.WriteCaptured(a.streams.Out, res.Units)
+	if o.Verify {
+		a.writeAppliedChecks(res)
+	}
 	fmt.Fprintln(a.streams.Out)
 	sum.WriteTable(a.streams.Out, a.streams.ColorOut(), e.Stack.Display(a.logDir(e)))
 }

@@ -92,7 +92,9 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 	opts := extra
 	opts.Dir, opts.RootDir, opts.Env, opts.Units = a.cwd, o.Root, o.Env, o.Units
 	opts.Getenv, opts.Environ, opts.Offline = a.getenv, a.environ, offline
-	opts.SSM = awsconf.NewSSM(ctx).Get
+	if opts.SSM == nil {
+		opts.SSM = awsconf.NewSSM(ctx).Get
+	}
 	e, err := ops.Load(opts)
 	if err != nil {
 		if d, ok := ops.IsConfigError(err); ok {

@@ -25,6 +25,7 @@ import (
 	"github.com/stackctl/stackctl/internal/graph"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/verify"
 )
 
 // StateOpener opens a unit's state backend.
@@ -55,6 +56,9 @@ type Options struct {
 	// StallTimeout stops a unit that shows no progress (no output, no new
 	// step) for this long; 0 never does.
 	StallTimeout time.Duration
+	// Verify, when set, runs each unit's verify checks right after it
+	// applies (apply --verify; see AfterApply).
+	Verify *verify.Verifier
 }
 
 // Engine is one loaded environment and what every unit's work in this
@@ -110,7 +114,10 @@ func (d *DiagError) Error() string {
 // Load reads and evaluates one environment, builds its graph and selects
 // units. Configuration errors come back as *DiagError.
 func Load(o Options) (*Engine, error) {
-	loader := config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM})
+	return load(config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM}), o)
+}
+
+func load(loader *config.Loader, o Options) (*Engine, error) {
 	e := &Engine{Loader: loader, opts: o}
 	st, diags := loader.Load(o.Env)
 	if diags.HasErrors() {

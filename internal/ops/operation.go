@@ -11,6 +11,7 @@ import (
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -196,6 +197,10 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 		res, err := op.Steps(ctx, u)
 		if err != nil && u.stalledMessage() != "" && !errors.Is(err, context.Canceled) {
 			err = &UnitError{Message: u.stalledMessage() + "; it was stopped", Err: err}
+		}
+		if b := u.Config.Backend; b.Type == config.BackendLocal && op.Backend {
+			// terraform creates the state and its backup world-readable.
+			_ = local.MakePrivate(b.String("path"))
 		}
 		u.wd.Close()
 		res.Warnings = append(u.warnings, res.Warnings...)
