@@ -92,8 +92,10 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 	opts := extra
 	opts.Dir, opts.RootDir, opts.Env, opts.Units = a.cwd, o.Root, o.Env, o.Units
 	opts.Getenv, opts.Environ, opts.Offline = a.getenv, a.environ, offline
+	opts.Context = ctx
 	if opts.SSM == nil {
-		opts.SSM = awsconf.NewSSM(ctx).Get
+		opts.AWS = &awsconf.Shared{}
+		opts.SSM = awsconf.NewSSM(ctx, opts.AWS).Get
 	}
 	e, err := ops.Load(opts)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 func (e *Engine) LoadOther(env string) (*Engine, error) {
 	o := e.opts
 	o.Env = env
-	return load(e.Loader, o)
+	return load(e.Loader, e.roles, o)
 }
 
 // DiffEnvOptions say what diff-env compares.

@@ -158,6 +158,11 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 			return nil, err
 		}
 	}
+	if op.Writes {
+		if err := e.checkAccount(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if op.Backend {
 		// Every selected unit's state and every dependency's is used:
 		// check remote state can be reached before any terraform runs.
