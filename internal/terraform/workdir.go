@@ -41,6 +41,8 @@ type Workdir struct {
 	backendJSON []byte
 	out         io.Writer
 	versioned   bool
+	// lockChanged: the unit folder's lock file was written (LockChanged).
+	lockChanged bool
 	// inputLines maps a line of the generated tfvars file to the input
 	// whose value starts there, to point terraform's errors at the
 	// stackctl file that set it.
@@ -197,6 +199,11 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	w.module, err = inspectModule(w.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading the configuration of %s: %w", u.Path, err)
+	}
+	// The unit's committed lock file decides the provider versions; its
+	// hash is part of the init key, so a changed one runs init.
+	if _, err := w.CopyLockIn(); err != nil {
+		return nil, fmt.Errorf("unit %s: %w", u.Path, err)
 	}
 	return w, nil
 }
