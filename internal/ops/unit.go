@@ -35,6 +35,7 @@ type Unit struct {
 	inputs  []config.Input
 	deps    map[string]config.DependencyOutputs
 	depHash string
+	depUses []DependencyUse
 	mocked  []string
 	secrets []string
 	out     *redact.Writer
@@ -96,6 +97,7 @@ func (u *Unit) Render(ctx context.Context) error {
 	}
 	u.inputs, u.deps = inputs, deps
 	u.depHash = hashDeps(deps)
+	u.depUses = dependencyUses(u.Config, deps)
 	u.mocked = nil
 	for _, d := range u.Config.Dependencies {
 		if deps[d.Name].From == "mock_outputs" {
@@ -206,6 +208,9 @@ func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	if err := wd.Init(ctx, u.op.Backend); err != nil {
 		return u.Fail(err)
 	}
+	if wd.LockChanged() {
+		u.Warn(LockWritten)
+	}
 	for _, w := range watch.found() {
 		u.mu.Lock()
 		u.warnings = append(u.warnings, w)
@@ -274,7 +279,8 @@ func (u *Unit) Validate(ctx context.Context) error {
 // it used; the plan is kept when keep is set and discarded otherwise.
 func (u *Unit) Planned(p *terraform.Plan, keep bool) UnitResult {
 	c := p.Changes
-	r := UnitResult{HasChanges: p.HasChanges, Changes: &c, DepHash: u.depHash, Mocked: u.mocked}
+	r := UnitResult{HasChanges: p.HasChanges, Changes: &c, DepHash: u.depHash, Mocked: u.mocked,
+		Dependencies: u.depUses, Resources: terraform.ResourceActions(p.JSON)}
 	switch {
 	case !p.HasChanges:
 		r.Message = "no changes"
