@@ -71,7 +71,9 @@ func TestStaleOutputs(t *testing.T) {
 }
 
 func TestStateReasons(t *testing.T) {
-	at := func(serial uint64, lineage string) StateRef { return StateRef{Exists: true, Serial: serial, Lineage: lineage} }
+	at := func(serial uint64, lineage string) StateRef {
+		return StateRef{Exists: true, Serial: serial, Lineage: lineage}
+	}
 	cases := []struct {
 		was, now StateRef
 		want     string

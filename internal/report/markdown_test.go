@@ -52,7 +52,7 @@ func sample(op string) *ops.Result {
 			Resources: []terraform.ResourceAction{{Address: "aws_subnet.a", Action: "create"}, {Address: "aws_vpc.main", Action: "update"}, {Address: "aws_nat_gateway.old", Action: "delete"}}}},
 		{Unit: "database", Status: runner.Succeeded, UnitResult: ops.UnitResult{Changes: changes(0, 0, 0), Message: "no changes"}},
 		{Unit: "apps/api", Status: runner.Succeeded, UnitResult: ops.UnitResult{HasChanges: true, Changes: changes(1, 0, 1), Mocked: []string{"database"},
-			Warnings: []string{"planned with the mock_outputs of database (no state yet): this plan can be reviewed, not applied"},
+			Warnings:  []string{"planned with the mock_outputs of database (no state yet): this plan can be reviewed, not applied"},
 			Resources: []terraform.ResourceAction{{Address: `aws_ecs_service.api["a|b"]`, Action: "replace"}}}},
 		{Unit: "edge", Status: runner.Failed, Err: errors.New("terraform plan failed: Error: <invalid> value\nmore")},
 		{Unit: "dns", Status: runner.Skipped, UnitResult: ops.UnitResult{Message: "edge failed"}},
