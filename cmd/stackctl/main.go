@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+	"time"
 
 	"github.com/stackctl/stackctl/internal/cli"
 	"github.com/stackctl/stackctl/internal/gctune"
@@ -30,7 +31,16 @@ func main() {
 		// Cancelling sends SIGINT to every running terraform and starts no
 		// new unit.
 		cancel()
-		<-sigs
+		// A double press (or a terminal that sends SIGINT and SIGTERM
+		// together) counts once: killing terraform a few milliseconds
+		// into its graceful stop can lose what it was about to save.
+		first := time.Now()
+		for {
+			<-sigs
+			if time.Since(first) > time.Second {
+				break
+			}
+		}
 		fmt.Fprintln(streams.ErrOut, "stackctl: second interrupt: stopping now; terraform is killed and may leave a lock behind (see force-unlock)")
 		// Exiting kills the terraform children (terraform-exec starts them
 		// with a parent-death signal), so none outlives stackctl.

@@ -4,8 +4,11 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
@@ -14,24 +17,94 @@ import (
 )
 
 // Opener opens state backends. One is created per invocation so that AWS
-// configuration (and its credentials cache) is shared between units.
+// configuration (and its credentials cache) is shared between units, and
+// so that each local state file has one backend in the process (an fcntl
+// lock ends when the process closes any descriptor of the file).
 type Opener struct {
-	s3 *s3state.Opener
+	env       string
+	backupDir string
+	s3        *s3state.Opener
+
+	mu    sync.Mutex
+	local map[string]*local.Backend
 }
 
-// NewOpener returns an opener for an environment (named in messages).
-func NewOpener(env string) *Opener { return &Opener{s3: &s3state.Opener{Env: env}} }
+// Option configures an Opener.
+type Option func(*Opener)
+
+// WithBackupDir sets the folder under which state writes keep their
+// backups: <dir>/<env>/<unit path>/. The CLI passes
+// BackupDir(repository root); without it, writes are refused.
+func WithBackupDir(dir string) Option { return func(o *Opener) { o.backupDir = dir } }
+
+// BackupDir is the backup folder of a repository: <root>/.stackctl/backups.
+func BackupDir(root string) string { return filepath.Join(root, ".stackctl", "backups") }
+
+// NewOpener returns an opener for an environment (named in messages and
+// in backup paths).
+func NewOpener(env string, opts ...Option) *Opener {
+	o := &Opener{env: env, s3: &s3state.Opener{Env: env}}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o
+}
 
 // Open returns the backend of a unit.
 func (o *Opener) Open(ctx context.Context, b config.Backend) (state.Backend, error) {
+	return o.store(ctx, b)
+}
+
+func (o *Opener) store(ctx context.Context, b config.Backend) (state.Store, error) {
 	switch b.Type {
 	case config.BackendLocal:
-		return local.New(b.String("path")), nil
+		path := b.String("path")
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if be, ok := o.local[path]; ok {
+			return be, nil
+		}
+		be := local.New(path)
+		if o.local == nil {
+			o.local = map[string]*local.Backend{}
+		}
+		o.local[path] = be
+		return be, nil
 	case config.BackendS3:
-		return o.s3.Open(ctx, b)
+		be, err := o.s3.Open(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		return be, nil
 	default:
 		return nil, fmt.Errorf("reading state from a %q backend is not supported", b.Type)
 	}
+}
+
+// OpenStore returns a unit's state for writing (state.Write, state.Delete)
+// and the folder that keeps its backups.
+func (o *Opener) OpenStore(ctx context.Context, u *config.Unit) (state.Store, *state.Backups, error) {
+	backups, err := o.Backups(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := o.store(ctx, u.Backend)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, backups, nil
+}
+
+// Backups returns the folder of a unit's state backups:
+// <backup dir>/<env>/<unit path>/.
+func (o *Opener) Backups(u *config.Unit) (*state.Backups, error) {
+	if o.backupDir == "" {
+		return nil, errors.New("no state backup folder is configured (backend.WithBackupDir)")
+	}
+	if u.Path == "" || strings.Contains(u.Path, "..") || o.env == "" {
+		return nil, fmt.Errorf("no backup folder for unit %q of environment %q", u.Path, o.env)
+	}
+	return &state.Backups{Dir: filepath.Join(o.backupDir, o.env, filepath.FromSlash(u.Path))}, nil
 }
 
 // S3Backends returns one S3 backend per distinct state bucket (bucket,

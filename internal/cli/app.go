@@ -92,8 +92,8 @@ In CI (CI=true) there is no live view and nothing is asked: apply and destroy ne
 --auto-approve, or apply --plan DIR with plans saved by plan --out. On GitHub Actions
 (GITHUB_ACTIONS=true) configuration errors are also written as annotations.
 
-Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 changes present
-(plan --detailed-exitcode).`,
+Exit codes: 0 success; 1 error (bad configuration, a failed unit, a failed verify check, …);
+2 changes present (plan --detailed-exitcode) or undeclared differences (diff-env).`,
 		UsageText:              "stackctl <command> [ENV] [flags] [-- terraform args]",
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
@@ -112,8 +112,11 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.runCommand("apply", "apply every unit, in dependency order", nil),
 			a.runCommand("destroy", "destroy every unit, in reverse dependency order", nil),
 			a.outputCommand(nil),
+			a.execCommand(nil),
 			a.bootstrapCommand(nil),
 			a.forceUnlockCommand(nil),
+			a.diffEnvCommand(nil),
+			a.verifyCommand(nil),
 			a.ciCommand(nil, nil),
 			a.fmtCommand(nil),
 			a.providersCommand(nil),

@@ -52,7 +52,7 @@ func (a *app) runOutput(ctx context.Context, o *outputOptions) error {
 		return err
 	}
 	units := e.Ordered()
-	states, err := e.ReadStates(ctx, units, func(unit, where string) {
+	states, err := e.Outputs(ctx, units, func(unit, where string) {
 		fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s): it has no outputs until it is applied (stackctl apply %s --unit %s)\n", unit, where, e.Env(), unit)
 	})
 	if err != nil {

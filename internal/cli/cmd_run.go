@@ -13,6 +13,7 @@ import (
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/verify"
 )
 
 var runExamples = map[string]string{
@@ -26,7 +27,8 @@ var runExamples = map[string]string{
   stackctl plan dev -- -target=aws_ecs_service.api -refresh=false`,
 	"apply": `  stackctl apply dev                           # shows every plan, then asks once
   stackctl apply dev --auto-approve --parallelism 4
-  stackctl apply prod --unit 'apps/*' --auto-approve`,
+  stackctl apply prod --unit 'apps/*' --auto-approve
+  stackctl apply prod --verify                 # each unit's verify checks right after it applies`,
 	"destroy": `  stackctl destroy dev                         # shows what goes, then asks once
   stackctl destroy dev --auto-approve          # dependents first
   stackctl destroy dev --unit edge --auto-approve`,
@@ -46,6 +48,7 @@ type runOptions struct {
 	JSON             bool
 	Parallelism      int
 	LockTimeout      string
+	StallTimeout     time.Duration
 	Stream           bool
 	DetailedExitcode bool
 	AutoApprove      bool
@@ -53,6 +56,10 @@ type runOptions struct {
 	Format string
 	// Out is plan --out DIR; PlanDir is apply --plan DIR.
 	Out, PlanDir string
+	// Verify runs each unit's verify checks right after it applies
+	// (apply --verify); Checks say how they connect.
+	Verify bool
+	Checks checkOptions
 	// PassThrough are the terraform arguments after "--".
 	PassThrough []string
 }
@@ -62,6 +69,7 @@ func (a *app) runCommand(name, usage string, runF func(*runOptions) error) *ucli
 		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: fmt.Sprintf("run at most `N` units at once (1-%d)", maxParallelism), EnvVars: envVar("PARALLELISM")},
 		&ucli.StringFlag{Name: "lock-timeout", Value: "30s", Usage: "how long terraform waits for a state lock held by another run (`DURATION`: 0s, 30s, 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
 		&ucli.BoolFlag{Name: "stream", Usage: "stream terraform's output with a [unit] prefix even on a terminal", EnvVars: envVar("STREAM")},
+		&ucli.DurationFlag{Name: "stall-timeout", Value: 10 * time.Minute, Usage: "stop a unit that shows no progress for this long (`DURATION`; 0 never)", EnvVars: envVar("STALL_TIMEOUT")},
 	)...)
 	switch name {
 	case "plan":
@@ -74,6 +82,9 @@ func (a *app) runCommand(name, usage string, runF func(*runOptions) error) *ucli
 			allowDestroyFlag(), formatFlag())
 	case "destroy":
 		flags = append(flags, autoApproveFlag(), formatFlag())
+	}
+	if name == "apply" {
+		flags = append(flags, append([]ucli.Flag{&ucli.BoolFlag{Name: "verify", Usage: "run each unit's verify checks right after it applies; a failed check fails the unit and skips its dependents", EnvVars: envVar("VERIFY")}}, checkFlags()...)...)
 	}
 	order := "in dependency order"
 	if name == "destroy" {
@@ -105,8 +116,9 @@ With no terminal to ask (or with CI=true), --auto-approve is required.`
 		Action: func(c *ucli.Context) error {
 			o := &runOptions{
 				Command: name, JSON: c.Bool("json"), Parallelism: c.Int("parallelism"), LockTimeout: c.String("lock-timeout"),
-				Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
-				PassThrough: a.passThrough, Format: c.String("format"), Out: c.String("out"), PlanDir: c.String("plan"),
+				StallTimeout: c.Duration("stall-timeout"), Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
+				PassThrough: a.passThrough, Verify: c.Bool("verify"), Checks: checkOptionsOf(c),
+				Format: c.String("format"), Out: c.String("out"), PlanDir: c.String("plan"),
 			}
 			o.fill(a, c)
 			if runF != nil {
@@ -125,6 +137,9 @@ func (o *runOptions) check() error {
 	if o.Parallelism < 1 || o.Parallelism > maxParallelism {
 		return &exitError{code: 1, err: fmt.Errorf("--parallelism %d is out of range: give 1 to %d units at once", o.Parallelism, maxParallelism)}
 	}
+	if o.StallTimeout < 0 {
+		return &exitError{code: 1, err: fmt.Errorf("--stall-timeout %s is negative: give a duration, or 0 to never stop a quiet unit", o.StallTimeout)}
+	}
 	if o.LockTimeout != "" {
 		d, err := time.ParseDuration(o.LockTimeout)
 		if err != nil {
@@ -136,6 +151,9 @@ func (o *runOptions) check() error {
 	}
 	if err := o.checkPipeline(); err != nil {
 		return err
+	}
+	if !o.Verify && (len(o.Checks.Resolve) > 0 || o.Checks.CAFile != "") {
+		return &exitError{code: 1, err: fmt.Errorf("--resolve and --ca-file are for the checks of apply --verify; add --verify or drop them")}
 	}
 	if (o.Command == "init" || o.Command == "validate") && len(o.PassThrough) > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%s takes no terraform arguments after \"--\" (they go to plan, apply and destroy); drop %s", o.Command, strings.Join(o.PassThrough, " "))}
@@ -159,7 +177,13 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 			return err
 		}
 	}
-	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass})
+	var checks *verify.Verifier
+	if o.Verify {
+		if checks, err = o.Checks.verifier(); err != nil {
+			return err
+		}
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{Command: o.Command, LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout, Verify: checks})
 	if err != nil {
 		return err
 	}
@@ -244,6 +268,9 @@ func (a *app) writeResult(e *ops.Engine, o *runOptions, res *ops.Result, progres
 		return
 	}
 	progress.WriteCaptured(a.streams.Out, res.Units)
+	if o.Verify {
+		a.writeAppliedChecks(res)
+	}
 	fmt.Fprintln(a.streams.Out)
 	sum.WriteTable(a.streams.Out, a.streams.ColorOut(), e.Stack.Display(a.logDir(e)))
 }

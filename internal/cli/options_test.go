@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/stackctl/stackctl/internal/bootstrap"
 	"github.com/stackctl/stackctl/internal/iostreams"
 )
 
@@ -38,15 +42,15 @@ func TestFlagsToOptions(t *testing.T) {
 			args []string
 			want runOptions
 		}{
-			{"plan", []string{"dev", "-u", "a,b", "-u", "c", "-p", "3", "--detailed-exitcode", "--lock-timeout", "5m", "--stream", "--json", "--no-color", "--root", "/r", "--", "-target=x"},
+			{"plan", []string{"dev", "-u", "a,b", "-u", "c", "-p", "3", "--detailed-exitcode", "--lock-timeout", "5m", "--stall-timeout", "90s", "--stream", "--json", "--no-color", "--root", "/r", "--", "-target=x"},
 				runOptions{commonOptions: commonOptions{Env: "dev", Root: "/r", NoColor: true, Units: []string{"a", "b", "c"}, Args: []string{}},
-					Command: "plan", JSON: true, Parallelism: 3, LockTimeout: "5m", Stream: true, DetailedExitcode: true, PassThrough: []string{"-target=x"}}},
+					Command: "plan", JSON: true, Parallelism: 3, LockTimeout: "5m", StallTimeout: 90 * time.Second, Stream: true, DetailedExitcode: true, PassThrough: []string{"-target=x"}}},
 			{"apply", []string{"prod", "--auto-approve"},
-				runOptions{commonOptions: commonOptions{Env: "prod", Args: []string{}}, Command: "apply", Parallelism: defaultParallelism(), LockTimeout: "30s", AutoApprove: true}},
+				runOptions{commonOptions: commonOptions{Env: "prod", Args: []string{}}, Command: "apply", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute, AutoApprove: true}},
 			{"destroy", []string{"dev", "-p", "0"},
-				runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{}}, Command: "destroy", Parallelism: 0, LockTimeout: "30s"}},
-			{"init", []string{}, runOptions{commonOptions: commonOptions{Env: "staging"}, Command: "init", Parallelism: defaultParallelism(), LockTimeout: "30s"}},
-			{"validate", []string{"dev", "extra"}, runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{"extra"}}, Command: "validate", Parallelism: defaultParallelism(), LockTimeout: "30s"}},
+				runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{}}, Command: "destroy", Parallelism: 0, LockTimeout: "30s", StallTimeout: 10 * time.Minute}},
+			{"init", []string{}, runOptions{commonOptions: commonOptions{Env: "staging"}, Command: "init", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute}},
+			{"validate", []string{"dev", "extra"}, runOptions{commonOptions: commonOptions{Env: "dev", Args: []string{"extra"}}, Command: "validate", Parallelism: defaultParallelism(), LockTimeout: "30s", StallTimeout: 10 * time.Minute}},
 		}
 		for _, c := range cases {
 			a := testApp(map[string]string{"STACKCTL_ENV": "staging"})
@@ -131,5 +135,52 @@ func TestRunOptionsRefuseNonsense(t *testing.T) {
 	ok := runOptions{Command: "plan", Parallelism: 4, LockTimeout: "0s"}
 	if err := ok.check(); err != nil {
 		t.Errorf("valid options refused: %v", err)
+	}
+}
+
+func TestRunFlagsToOptions(t *testing.T) {
+	a := testApp(nil)
+	var got *execOptions
+	must(t, parse(t, a, a.execCommand(func(o *execOptions) error { got = o; return nil }), "dev", "-u", "db", "--auto-approve", "-p", "2", "--", "state", "rm", "x"))
+	if got.Env != "dev" || !got.AutoApprove || got.Parallelism != 2 || !reflect.DeepEqual(got.PassThrough, []string{"state", "rm", "x"}) || !reflect.DeepEqual(got.Units, []string{"db"}) {
+		t.Errorf("run: %+v", got)
+	}
+}
+
+// 0 means every setting is in place: an audit that could read nothing
+// cannot say so.
+func TestBootstrapExitCodes(t *testing.T) {
+	rep := func(st ...bootstrap.Status) []*bootstrap.Report {
+		r := &bootstrap.Report{}
+		for i, s := range st {
+			r.Checks = append(r.Checks, bootstrap.Check{Resource: "s3://b", Setting: fmt.Sprint(i), Status: s})
+		}
+		return []*bootstrap.Report{r}
+	}
+	code := func(err error) int {
+		var ee *exitError
+		if err == nil {
+			return 0
+		}
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return -1
+	}
+	cases := []struct {
+		reports []*bootstrap.Report
+		fix     bool
+		want    int
+	}{
+		{rep(bootstrap.StatusOK, bootstrap.StatusCreated, bootstrap.StatusNotApplicable), false, 0},
+		{rep(bootstrap.StatusUnknown, bootstrap.StatusUnknown), false, 2},
+		{rep(bootstrap.StatusOK, bootstrap.StatusMissing), false, 2},
+		{rep(bootstrap.StatusOK, bootstrap.StatusMissing), true, 1},
+		{rep(bootstrap.StatusFixed), true, 0},
+	}
+	for i, c := range cases {
+		if got := code(bootstrapExit(testApp(nil), "dev", c.reports, c.fix)); got != c.want {
+			t.Errorf("case %d: exit %d, want %d", i, got, c.want)
+		}
 	}
 }

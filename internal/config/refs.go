@@ -2,6 +2,8 @@ package config
 
 import (
 	"sort"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // AllOutputs in DependencyRefs stands for a reference to a dependency's
@@ -12,14 +14,16 @@ const AllOutputs = "*"
 // DependencyRefs lists, per dependency name, the outputs the unit's inputs
 // refer to, sorted: a saved plan is stale only when one of those changed,
 // not when its dependency gained or changed an output it does not read.
-// Only inputs may refer to dependencies, so they are all there is to read.
+// Only inputs (of the unit.hcl and the files it includes) may refer to
+// dependencies, so they are all there is to read.
 func (u *Unit) DependencyRefs() map[string][]string {
 	out := map[string][]string{}
-	if u.inputs == nil {
-		return out
-	}
 	seen := map[string]map[string]bool{}
-	for _, t := range u.inputs.Expr.Variables() {
+	var refs []hcl.Traversal
+	for _, ex := range u.inputExprs() {
+		refs = append(refs, ex.Variables()...)
+	}
+	for _, t := range refs {
 		if t.RootName() != "dependency" {
 			continue
 		}

@@ -102,6 +102,34 @@ func baseEnv() []string {
 	return append(env, "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/nonexistent/terraformrc", "STACKCTL_OFFLINE=1")
 }
 
+// checkout is a second copy of the tree's files (without .stackctl), as
+// another clone of the repository would be, with the same environment.
+func (tr *tree) checkout() *tree {
+	tr.t.Helper()
+	dst := tr.t.TempDir()
+	err := filepath.WalkDir(tr.dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(tr.dir, p)
+		if d.IsDir() {
+			if d.Name() == ".stackctl" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	return &tree{t: tr.t, dir: dst, env: tr.env, timeout: tr.timeout}
+}
+
 func (tr *tree) path(rel string) string { return filepath.Join(tr.dir, filepath.FromSlash(rel)) }
 
 func (tr *tree) write(files map[string]string) {

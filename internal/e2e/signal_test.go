@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stackctl/stackctl/internal/testutil/moto"
 )
 
 // SIGINT during a slow apply: terraform gets the interrupt, stops, saves
@@ -107,4 +109,163 @@ func terraformUnder(t *testing.T, dir string) []string {
 		}
 	}
 	return pids
+}
+
+// Two runs in one checkout never share a unit's working folder: with
+// different inputs (REV from the environment), the second waits for the
+// first instead of mixing their tfvars and plans, and each applies its own
+// value; a second run that cannot wait long enough fails naming the first.
+func TestTwoRunsInOneCheckout(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/a/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "a-${get_env("REV")}", sleep = 3 }
+`
+	tr := newTree(t, files)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	first, out1, err1 := tr.command(ctx, "apply", "dev", "-u", "a", "--auto-approve", "--stream")
+	first.Env = append(first.Env, "REV=X")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, first, out1, "Provisioning with 'local-exec'")
+	base := tr.env
+	tr.env = append(base, "REV=Z")
+	quick := tr.run("apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "0s")
+	if quick.code != 1 {
+		t.Fatalf("a second run that cannot wait: exit %d\n%s", quick.code, quick)
+	}
+	contains(t, "second run", quick.stdout, "in use by another stackctl run in the same checkout", "stackctl apply dev -u a --auto-approve --stream", "(pid ")
+	tr.env = append(base, "REV=Y")
+	second := tr.must(0, "apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "2m")
+	// The second starts from the first's state, and applies its own value.
+	contains(t, "second run", second.stdout, "waiting for another stackctl run", `"a-X()" -> "a-Y()"`)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first run: %v\n%s\n%s", err, out1, err1)
+	}
+	contains(t, "first run", out1.String(), "Apply complete! Resources: 1 added", `value = "a-X()"`)
+	if strings.Contains(out1.String(), "a-Y") {
+		t.Errorf("the first run saw the second's inputs:\n%s", out1)
+	}
+	r := tr.must(0, "output", "dev", "-u", "a", "--json")
+	contains(t, "state after both", r.stdout, `"a-Y()"`)
+}
+
+// A frozen endpoint (the emulator stopped with SIGSTOP while terraform
+// saves state) makes terraform wait in silence for as long as it stays
+// frozen, and ignore an interrupt. With --stall-timeout the unit is shown
+// as stalled, with its last line, and stopped: interrupted, then killed.
+func TestFrozenEndpointIsStoppedAsStalled(t *testing.T) {
+	t.Parallel()
+	srv := moto.Start(t) // its own: freezing the shared one would stall every test
+	project := randomName("e2e")
+	files := chain()
+	files["stackctl.hcl"] = strings.Replace(rootFile, `project  = "e2e"`, `project  = "`+project+`"`, 1) + `
+remote_state {
+  backend = "s3"
+  config = {
+    bucket       = "${project}-tfstate-${env.name}"
+    key          = "${unit.path}/terraform.tfstate"
+    region       = "us-east-1"
+    use_lockfile = true
+  }
+}
+`
+	files["live/dev/slow/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 2 }
+`
+	tr := newTree(t, files)
+	tr.env = append(tr.env, srv.Env()...)
+	tr.must(0, "bootstrap", "dev")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream", "--stall-timeout", "5s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, cmd, stdout, "Provisioning with 'local-exec'")
+	if err := srv.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Signal(syscall.SIGCONT) }()
+	err := cmd.Wait()
+	if err == nil || cmd.ProcessState.ExitCode() != 1 {
+		t.Fatalf("a stalled apply: want exit 1, got %v\n%s\n%s", err, stdout, stderr)
+	}
+	contains(t, "stdout", stdout.String(), "stalled: no progress for 5s; last line:", "stopping it (--stall-timeout)", "raise --stall-timeout")
+	if pids := terraformUnder(t, tr.dir); len(pids) > 0 {
+		t.Errorf("terraform still running after the stall: %v", pids)
+	}
+}
+
+// Two interrupts 10 ms apart count as one: terraform still stops
+// gracefully, state is saved and the lock released.
+func TestDoubleInterruptCountsOnce(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/slow/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 10 }
+`
+	tr := newTree(t, files)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, cmd, stdout, "Provisioning with 'local-exec'")
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(10 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if err == nil || cmd.ProcessState.ExitCode() != 1 {
+		t.Fatalf("want exit 1 (interrupted, not killed: 130), got %v\n%s\n%s", err, stdout, stderr)
+	}
+	if strings.Contains(stderr.String(), "second interrupt") {
+		t.Errorf("the double press counted twice:\n%s", stderr)
+	}
+	data, err := os.ReadFile(tr.path(".stackctl/state/dev/slow/terraform.tfstate"))
+	if err != nil || !strings.Contains(string(data), `"version": 4`) {
+		t.Fatalf("no valid state after the interrupt: %v\n%s", err, data)
+	}
+	if locks, _ := filepath.Glob(tr.path(".stackctl/state/dev/slow/.*lock.info")); len(locks) > 0 {
+		t.Errorf("lock left behind: %v", locks)
+	}
+}
+
+// A failure that passes (here a provisioner that loses its connection
+// once) is retried, with its reason shown; a pattern from the retry block
+// counts too; max_attempts = 1 retries nothing.
+func TestTransientFailuresAreRetried(t *testing.T) {
+	t.Parallel()
+	flaky := func(message string) string {
+		return `variable "marker" { type = string }
+resource "terraform_data" "x" {
+  provisioner "local-exec" {
+    command = "if [ ! -e ${var.marker} ]; then touch ${var.marker}; echo '` + message + `' >&2; exit 1; fi"
+  }
+}
+`
+	}
+	files := map[string]string{
+		"stackctl.hcl":          "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  wait   = \"1s\"\n  errors = [\"flaky backend\"]\n}\n",
+		"modules/reset/main.tf": flaky("read: connection reset by peer"),
+		"modules/own/main.tf":   flaky("flaky backend went away"),
+		"live/dev/env.hcl":      "vars = {}\n",
+		"live/dev/a/unit.hcl":   "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n",
+		"live/dev/b/unit.hcl":   "source = \"../../../modules/own\"\ninputs = { marker = \"@ROOT@/b.marker\" }\n",
+	}
+	tr := newTree(t, files)
+	r := tr.must(0, "apply", "dev", "--auto-approve", "--stream")
+	contains(t, "apply", r.stdout, "failed for a passing reason (", "connection reset by peer", "flaky backend went away", "attempt 2 of 3",
+		"Warning: terraform apply was retried after:")
+
+	tr.write(map[string]string{"stackctl.hcl": "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  max_attempts = 1\n}\n"})
+	_ = os.Remove(tr.path("a.marker"))
+	tr.write(map[string]string{"live/dev/a/unit.hcl": "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n# again\n"})
+	r = tr.run("apply", "dev", "-u", "a", "--auto-approve", "--", "-replace=terraform_data.x")
+	if r.code != 1 || strings.Contains(r.stdout, "passing reason") {
+		t.Errorf("max_attempts = 1 still retried (exit %d):\n%s", r.code, r)
+	}
 }

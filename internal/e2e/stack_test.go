@@ -265,6 +265,8 @@ func TestProductionStack(t *testing.T) {
 		t.Error("the web ACL lacks the AWS managed common rule set")
 	}
 
+	checkStackStates(t, cfg, "bookmark-manager-tfstate-dev", []string{"network", "database", "service", "edge"})
+
 	plan := summaryOf(t, tr.must(0, "plan", "dev", "--detailed-exitcode", "--json"))
 	logTimes(t, "no-op plan dev", plan)
 

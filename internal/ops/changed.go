@@ -31,7 +31,14 @@ func (e *Engine) SelectChanged(ctx context.Context, o vcs.Options) (*vcs.Selecti
 	if err != nil {
 		return nil, nil, err
 	}
-	sel, err := vcs.Affected(ch, vcs.Scope{Stack: e.Stack, Graph: e.Graph})
+	// A change to a shared definition a unit includes selects the unit.
+	extra := map[string][]string{}
+	for _, u := range e.Stack.Units {
+		for _, inc := range u.Includes {
+			extra[u.Path] = append(extra[u.Path], inc.File)
+		}
+	}
+	sel, err := vcs.Affected(ch, vcs.Scope{Stack: e.Stack, Graph: e.Graph, ExtraFiles: extra})
 	if err != nil {
 		return nil, nil, err
 	}

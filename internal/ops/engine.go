@@ -11,8 +11,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -23,6 +25,7 @@ import (
 	"github.com/stackctl/stackctl/internal/graph"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/verify"
 )
 
 // StateOpener opens a unit's state backend.
@@ -38,7 +41,10 @@ type Options struct {
 	Dir, RootDir string
 	Env          string
 	// Units are --unit patterns (globs); none selects every unit.
-	Units   []string
+	Units []string
+	// Command is the command being run ("plan", "apply", …): exclude
+	// blocks may apply to some commands only.
+	Command string
 	Getenv  func(string) (string, bool)
 	Environ []string
 	SSM     config.SSMGetter
@@ -47,6 +53,12 @@ type Options struct {
 	PassThrough *terraform.PassThrough
 	// Offline forbids downloading terraform.
 	Offline bool
+	// StallTimeout stops a unit that shows no progress (no output, no new
+	// step) for this long; 0 never does.
+	StallTimeout time.Duration
+	// Verify, when set, runs each unit's verify checks right after it
+	// applies (apply --verify; see AfterApply).
+	Verify *verify.Verifier
 }
 
 // Engine is one loaded environment and what every unit's work in this
@@ -60,12 +72,17 @@ type Engine struct {
 	States   StateOpener
 	// Warnings are configuration warnings found while loading.
 	Warnings hcl.Diagnostics
+	// Excluded are the units an exclude block left out of the selection.
+	Excluded []Excluded
 
 	opts Options
 
 	sessionOnce sync.Once
 	session     *terraform.Session
 	sessionErr  error
+
+	// early prepares working folders ahead of units' turns in a run.
+	early *early
 
 	mu       sync.Mutex
 	reads    map[string]*stateRead // unit path → its state, read once
@@ -97,7 +114,10 @@ func (d *DiagError) Error() string {
 // Load reads and evaluates one environment, builds its graph and selects
 // units. Configuration errors come back as *DiagError.
 func Load(o Options) (*Engine, error) {
-	loader := config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM})
+	return load(config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM}), o)
+}
+
+func load(loader *config.Loader, o Options) (*Engine, error) {
 	e := &Engine{Loader: loader, opts: o}
 	st, diags := loader.Load(o.Env)
 	if diags.HasErrors() {
@@ -113,7 +133,8 @@ func Load(o Options) (*Engine, error) {
 		return e, err
 	}
 	e.Stack, e.Graph, e.Selected = st, g, sel
-	e.States = backend.NewOpener(st.Env.Name)
+	e.exclude(o)
+	e.States = backend.NewOpener(st.Env.Name, backend.WithBackupDir(backend.BackupDir(st.Root.Dir)))
 	return e, nil
 }
 
@@ -153,8 +174,13 @@ func (e *Engine) Terraform(ctx context.Context) (*terraform.Session, error) {
 		root := e.Stack.Root
 		e.session, e.sessionErr = terraform.NewSession(ctx, terraform.SessionOptions{
 			RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
-			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ,
+			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ, Program: root.TerraformBinary,
 		})
+		if e.sessionErr == nil && e.opts.LockTimeout != "" {
+			if d, err := time.ParseDuration(e.opts.LockTimeout); err == nil {
+				e.session.FolderWait = d
+			}
+		}
 	})
 	return e.session, e.sessionErr
 }
@@ -334,4 +360,36 @@ func (e *Engine) ReadStates(ctx context.Context, units []string, none func(unit,
 		out[p] = st
 	}
 	return out, nil
+}
+
+// Excluded is a unit an exclude block left out of a run.
+type Excluded struct {
+	Unit   string
+	Reason string
+	At     string // file:line of the exclude block
+}
+
+// exclude leaves out of the selection the units whose exclude block
+// applies to this command, unless --unit names them (exactly, not by a
+// glob): naming a unit is asking for it.
+func (e *Engine) exclude(o Options) {
+	if o.Command == "" {
+		// Not a run (list, graph, render): every unit is shown.
+		return
+	}
+	named := map[string]bool{}
+	for _, p := range o.Units {
+		named[strings.Trim(p, "/")] = true
+	}
+	for _, u := range e.Stack.Units {
+		x := u.Exclude
+		if x == nil || !x.If || !e.Selected[u.Path] || named[u.Path] {
+			continue
+		}
+		if len(x.Actions) > 0 && !slices.Contains(x.Actions, o.Command) {
+			continue
+		}
+		delete(e.Selected, u.Path)
+		e.Excluded = append(e.Excluded, Excluded{Unit: u.Path, Reason: x.Reason, At: diag.At(x.Range)})
+	}
 }

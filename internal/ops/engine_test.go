@@ -29,7 +29,7 @@ func (b *countingBackend) Read(ctx context.Context) (*state.State, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
-	return &state.State{Version: 4, Resources: 1}, nil
+	return &state.State{Version: 4, Resources: []*state.Resource{{Instances: []*state.Instance{{}}}}}, nil
 }
 
 type fixedOpener struct{ b state.Backend }
@@ -46,7 +46,7 @@ func TestReadStateSharesOneRead(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			st, _, err := e.ReadState(context.Background(), u, true)
-			if err != nil || st == nil || st.Resources != 1 {
+			if err != nil || st == nil || st.Instances() != 1 {
 				t.Errorf("ReadState() = %v, %v", st, err)
 			}
 		}()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/stackctl/stackctl/internal/config"
@@ -22,24 +23,38 @@ func (e *Engine) lockError(u *config.Unit, err error) error {
 		return nil
 	}
 	holder := le.Lock
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if b, oerr := e.States.Open(ctx, u.Backend); oerr == nil {
-		if l, ok := b.(state.Locker); ok {
-			if li, lerr := l.LockInfo(ctx); lerr == nil && li != nil {
-				holder = li
-			}
-		}
-	}
 	waited := e.opts.LockTimeout
 	if waited == "" {
 		waited = "0s"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if b, oerr := e.States.Open(ctx, u.Backend); oerr == nil {
+		if l, ok := b.(lockReader); ok {
+			li, lerr := l.LockInfo(ctx)
+			switch {
+			case lerr == nil && li == nil:
+				// Gone by now: no lock to release, just try again.
+				who := "another run"
+				if holder != nil {
+					who = holder.String()
+				}
+				return fmt.Errorf("the state of %s was %s until after --lock-timeout %s ran out; it has been released meanwhile: run again", u.Path, strings.TrimPrefix(who, "locked by "), waited)
+			case lerr == nil:
+				holder = li
+			}
+		}
 	}
 	if holder == nil {
 		return fmt.Errorf("the state of %s is locked by another run; gave up after --lock-timeout %s. Wait for it to finish, or raise --lock-timeout", u.Path, waited)
 	}
 	return fmt.Errorf("the state of %s is %s; gave up after --lock-timeout %s. Wait for that run to finish; if it died, release the lock with: stackctl force-unlock %s --unit %s %s",
 		u.Path, holder, waited, e.Env(), u.Path, orPlaceholder(holder.ID))
+}
+
+// lockReader is a backend that can tell who holds its lock.
+type lockReader interface {
+	LockInfo(ctx context.Context) (*state.LockInfo, error)
 }
 
 func orPlaceholder(id string) string {
@@ -56,7 +71,7 @@ func (e *Engine) LockHolder(ctx context.Context, u *config.Unit) (*state.LockInf
 	if err != nil {
 		return nil, "", err
 	}
-	l, ok := b.(state.Locker)
+	l, ok := b.(lockReader)
 	if !ok {
 		return nil, b.Describe(), nil
 	}
@@ -76,6 +91,7 @@ func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string)
 	if err != nil {
 		return err
 	}
+	defer wd.Close()
 	if _, err := wd.EnsureInit(ctx, true); err != nil {
 		return fmt.Errorf("terraform init in %s: %w", u.Path, err)
 	}
@@ -84,3 +100,37 @@ func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string)
 	}
 	return nil
 }
+
+// lockWait runs a terraform step that takes the state lock until it
+// succeeds, fails otherwise, or --lock-timeout is really spent. Terraform
+// retries a lock at about 0, 1, 3, 7 and 15 s and gives up after its last
+// retry, so -lock-timeout=30s alone may give up after 15 s, and its gaps
+// grow: each attempt here gets at most a few seconds of the timeout, so no
+// gap is longer than that.
+func (u *Unit) lockWait(ctx context.Context, run func(lockTimeout string) error) error {
+	total, _ := time.ParseDuration(u.e.opts.LockTimeout)
+	if total <= 0 {
+		return run(u.e.opts.LockTimeout)
+	}
+	deadline := time.Now().Add(total)
+	for {
+		left := time.Until(deadline)
+		err := run(min(left, lockSlice).Round(time.Second).String())
+		var le *terraform.LockedError
+		if err == nil || !errors.As(err, &le) {
+			return err
+		}
+		left = time.Until(deadline)
+		if left < time.Second || ctx.Err() != nil {
+			return err
+		}
+		who := "another run"
+		if le.Lock != nil {
+			who = le.Lock.Who
+		}
+		fmt.Fprintf(u.Output(), "stackctl: the state of %s is still locked by %s; trying again (%s of --lock-timeout left)\n", u.Path(), who, left.Round(time.Second))
+	}
+}
+
+// lockSlice is the longest single wait for a lock handed to terraform.
+const lockSlice = 4 * time.Second

@@ -59,25 +59,26 @@ func Plan(keep bool) Operation {
 	}
 }
 
-// Apply plans and applies every unit in dependency order, each exactly as
-// just planned, with no one to review in between (--auto-approve).
+// Apply plans and applies every unit in dependency order, with no one to
+// review in between (--auto-approve): one terraform process per unit
+// (apply -auto-approve), as bare terraform would.
 var Apply = Operation{
 	Name: "apply", Deps: StateOnly, Order: Forward, Writes: true, Backend: true,
 	Steps: func(ctx context.Context, u *Unit) (UnitResult, error) {
 		if err := u.Prepare(ctx); err != nil {
 			return UnitResult{}, err
 		}
-		p, err := u.Plan(ctx, terraform.PlanOptions{})
-		if err != nil {
-			return UnitResult{}, err
-		}
-		return applyPlanned(ctx, u, p)
+		res, err := u.ApplyAuto(ctx, false)
+		return u.AfterApply(ctx, res, err)
 	},
 }
 
-// Destroy destroys every unit's resources, dependents first.
+// Destroy destroys every unit's resources, dependents first, with no one
+// to review in between (--auto-approve). A dependency already destroyed
+// may be stood in for by its mock_outputs: its outputs no longer matter to
+// what is destroyed.
 var Destroy = Operation{
-	Name: "destroy", Deps: StateOnly, Order: Reverse, Writes: true, Backend: true,
+	Name: "destroy", Deps: MocksAllowed, Order: Reverse, Writes: true, Backend: true, Destroys: true,
 	Steps: func(ctx context.Context, u *Unit) (UnitResult, error) {
 		if res, empty, err := nothingToDestroy(ctx, u); empty || err != nil {
 			return res, err
@@ -85,11 +86,7 @@ var Destroy = Operation{
 		if err := u.Prepare(ctx); err != nil {
 			return UnitResult{}, err
 		}
-		p, err := u.Plan(ctx, terraform.PlanOptions{Destroy: true})
-		if err != nil {
-			return UnitResult{}, err
-		}
-		return applyPlanned(ctx, u, p)
+		return u.ApplyAuto(ctx, true)
 	},
 }
 
@@ -104,17 +101,4 @@ func nothingToDestroy(ctx context.Context, u *Unit) (UnitResult, bool, error) {
 		return UnitResult{Changes: &terraform.Changes{}, Message: "no state: nothing to destroy"}, true, nil
 	}
 	return UnitResult{}, false, nil
-}
-
-// applyPlanned applies a plan just made, when it has changes, and drops
-// it: nothing later reads a plan that was applied.
-func applyPlanned(ctx context.Context, u *Unit, p *terraform.Plan) (UnitResult, error) {
-	res := u.Planned(p, true)
-	var err error
-	if p.HasChanges {
-		err = u.Apply(ctx, p)
-	}
-	res.Plan.Discard()
-	res.Plan = nil
-	return res, err
 }

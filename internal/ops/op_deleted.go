@@ -14,7 +14,7 @@ import (
 func DestroyDeleted(apply bool) Operation {
 	op := Operation{Name: "plan", Deps: MocksAllowed, Order: Reverse, Backend: true}
 	if apply {
-		op.Name, op.Writes = "apply", true
+		op.Name, op.Writes, op.Destroys = "apply", true, true
 	}
 	op.Steps = func(ctx context.Context, u *Unit) (UnitResult, error) {
 		if res, empty, err := nothingToDestroy(ctx, u); empty || err != nil {
@@ -23,12 +23,12 @@ func DestroyDeleted(apply bool) Operation {
 		if err := u.Prepare(ctx); err != nil {
 			return UnitResult{}, err
 		}
+		if apply {
+			return u.ApplyAuto(ctx, true)
+		}
 		p, err := u.Plan(ctx, terraform.PlanOptions{Destroy: true})
 		if err != nil {
 			return UnitResult{}, err
-		}
-		if apply {
-			return applyPlanned(ctx, u, p)
 		}
 		return u.Planned(p, false), nil
 	}

@@ -252,7 +252,7 @@ func staleReasons(stale []string) []string {
 func ApplySaved(set *PlanSet, destroy bool) Operation {
 	op := Operation{Name: "apply", Deps: StateOnly, Order: Forward, Writes: true, Backend: true}
 	if destroy {
-		op.Deps, op.Order = MocksAllowed, Reverse
+		op.Deps, op.Order, op.Destroys = MocksAllowed, Reverse, true
 	}
 	op.Steps = func(ctx context.Context, u *Unit) (UnitResult, error) {
 		m := set.Manifest(u.Path())

@@ -17,9 +17,11 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -42,6 +44,7 @@ type Unit struct {
 	wd      *terraform.Workdir
 
 	initRan bool
+	stalled string
 
 	mu       sync.Mutex
 	plans    []*terraform.Plan
@@ -159,15 +162,25 @@ func (u *Unit) Prepare(ctx context.Context) error {
 // Setup is Prepare after Render: the working folder, the inputs file and
 // init when needed.
 func (u *Unit) Setup(ctx context.Context) error {
-	tf, err := u.e.Terraform(ctx)
+	eu, err := u.e.early.claim(ctx, u.Path())
 	if err != nil {
 		return err
 	}
-	wd, err := tf.Prepare(ctx, u.e.Env(), u.Config, u.out)
-	if err != nil {
+	if eu != nil {
+		// Prepared ahead of time: its output belongs in this unit's log.
+		_, _ = u.io.Output().Write(eu.out.Bytes())
+		if eu.err != nil {
+			return eu.err
+		}
+		u.wd, u.initRan = eu.wd, eu.initRan
+		u.mu.Lock()
+		u.warnings = append(u.warnings, eu.warnings...)
+		u.mu.Unlock()
+		u.wd.SetOutput(u.out)
+	} else if err := u.setupFolder(ctx, u.out); err != nil {
 		return err
 	}
-	u.wd = wd
+	wd := u.wd
 	vals := make(map[string]cty.Value, len(u.inputs))
 	known := true
 	for _, in := range u.inputs {
@@ -184,7 +197,45 @@ func (u *Unit) Setup(ctx context.Context) error {
 			return err
 		}
 		u.warnIgnored(ignored)
+		u.warnUndeclaredSensitive(ignored)
 	}
+	return nil
+}
+
+// warnUndeclaredSensitive names every secret input the module receives in
+// a variable it does not declare sensitive: terraform would print it in
+// plans and errors. stackctl masks it in everything it shows, but other
+// tools reading the plan would not.
+func (u *Unit) warnUndeclaredSensitive(ignored []string) {
+	skip := map[string]bool{}
+	for _, n := range ignored {
+		skip[n] = true
+	}
+	for _, in := range u.inputs {
+		if skip[in.Name] || !in.Sensitive() || u.wd.VariableSensitive(in.Name) {
+			continue
+		}
+		u.Warn(fmt.Sprintf("input %q (%s) carries a sensitive value, but the module's variable %q is not declared sensitive = true: terraform may print it (stackctl masks it); declare the variable sensitive", in.Name, diag.At(in.Range), in.Name))
+	}
+}
+
+// setupFolder builds the working folder and runs init when something it
+// depends on changed; neither needs the unit's inputs.
+func (u *Unit) setupFolder(ctx context.Context, out io.Writer) error {
+	if b := u.Config.Backend; b.Type == config.BackendLocal && u.op.Backend {
+		if err := local.MakePrivate(b.String("path")); err != nil {
+			return fmt.Errorf("local state of %s: %w", u.Path(), err)
+		}
+	}
+	tf, err := u.e.Terraform(ctx)
+	if err != nil {
+		return err
+	}
+	wd, err := tf.Prepare(ctx, u.e.Env(), u.Config, out)
+	if err != nil {
+		return err
+	}
+	u.wd = wd
 	if wd.NeedsInit(u.op.Backend) {
 		u.Step("init")
 		if err := u.init(ctx, wd); err != nil {
@@ -203,9 +254,12 @@ func (u *Unit) Init(ctx context.Context) error {
 func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	u.initRan = true
 	watch := &warningWatch{}
-	wd.SetOutput(io.MultiWriter(u.out, watch))
-	defer wd.SetOutput(u.out)
-	if err := wd.Init(ctx, u.op.Backend); err != nil {
+	out := u.Output()
+	wd.SetOutput(io.MultiWriter(out, watch))
+	defer wd.SetOutput(out)
+	if err := u.hooked(ctx, "init", func() error {
+		return u.retry(ctx, "init", func() error { return wd.Init(ctx, u.op.Backend) })
+	}); err != nil {
 		return u.Fail(err)
 	}
 	if wd.LockChanged() {
@@ -238,7 +292,19 @@ func (u *Unit) planOptions(o terraform.PlanOptions) terraform.PlanOptions {
 // the caller; a plan that failed is removed at once.
 func (u *Unit) Plan(ctx context.Context, o terraform.PlanOptions) (*terraform.Plan, error) {
 	u.Step("plan")
-	p, err := u.wd.Plan(ctx, u.planOptions(o))
+	var p *terraform.Plan
+	err := u.hooked(ctx, "plan", func() error {
+		return u.retry(ctx, "plan", func() error {
+			return u.lockWait(ctx, func(lt string) error {
+				var err error
+				p.Discard()
+				oo := u.planOptions(o)
+				oo.LockTimeout = lt
+				p, err = u.wd.Plan(ctx, oo)
+				return err
+			})
+		})
+	})
 	if err != nil {
 		p.Discard()
 		return nil, u.Fail(err)
@@ -256,20 +322,57 @@ func (u *Unit) Apply(ctx context.Context, p *terraform.Plan) error {
 		step = "destroy"
 	}
 	u.Step(step)
-	o := terraform.ApplyOptions{LockTimeout: u.e.opts.LockTimeout}
+	o := terraform.ApplyOptions{}
 	if pt := u.e.opts.PassThrough; pt != nil {
 		o.Extra = pt.Apply
 	}
-	if err := u.wd.Apply(ctx, p, o); err != nil {
-		return u.Fail(err)
+	err := u.hooked(ctx, step, func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			o.LockTimeout = lt
+			return u.wd.Apply(ctx, p, o)
+		})
+	})
+	return u.Fail(err)
+}
+
+// ApplyAuto plans and applies (or destroys) in one terraform process, for
+// runs no one reviews.
+func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) {
+	step := "apply"
+	if destroy {
+		step = "destroy"
 	}
-	return nil
+	u.Step(step)
+	o := terraform.AutoApplyOptions{Destroy: destroy}
+	if pt := u.e.opts.PassThrough; pt != nil {
+		o.Extra = pt.Auto
+	}
+	var a *terraform.Applied
+	err := u.hooked(ctx, step, func() error {
+		return u.retry(ctx, step, func() error {
+			return u.lockWait(ctx, func(lt string) error {
+				var err error
+				o.LockTimeout = lt
+				a, err = u.wd.ApplyAuto(ctx, o)
+				return err
+			})
+		})
+	})
+	if err != nil {
+		return UnitResult{}, u.Fail(err)
+	}
+	c := a.Changes
+	r := UnitResult{Changes: &c, HasChanges: a.HasChanges, DepHash: u.depHash}
+	if !a.HasChanges {
+		r.Message = "no changes"
+	}
+	return r, nil
 }
 
 // Validate runs terraform validate.
 func (u *Unit) Validate(ctx context.Context) error {
 	u.Step("validate")
-	if err := u.wd.Validate(ctx, u.out); err != nil {
+	if err := u.hooked(ctx, "validate", func() error { return u.wd.Validate(ctx, u.out) }); err != nil {
 		return u.Fail(err)
 	}
 	return nil
@@ -319,8 +422,11 @@ func (u *Unit) warnIgnored(ignored []string) {
 		layer[in.Name] = in.Layer
 	}
 	for _, name := range ignored {
-		if layer[name] == config.LayerUnit {
+		switch layer[name] {
+		case config.LayerUnit:
 			u.Warn(fmt.Sprintf("input %q is set in unit.hcl but the module declares no variable %q; it is not passed", name, name))
+		case config.LayerInclude:
+			u.Warn(fmt.Sprintf("input %q is set in the unit's shared definition but the module declares no variable %q; it is not passed", name, name))
 		}
 	}
 }
@@ -410,6 +516,9 @@ func (u *Unit) Fail(err error) error {
 	msg := fmt.Sprintf("terraform %s failed: %s", step, summary)
 	if errors.Is(err, context.Canceled) {
 		msg = fmt.Sprintf("terraform %s interrupted", step)
+		if s := u.stalledMessage(); s != "" {
+			msg = fmt.Sprintf("terraform %s %s; it was stopped (raise --stall-timeout if it needs longer in silence)", step, s)
+		}
 	}
 	return &UnitError{Message: redact.String(msg, u.secrets), Err: err}
 }

@@ -24,8 +24,8 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Serial != 7 || s.Lineage != "abc" || s.TerraformVersion != "1.11.4" || s.Resources != 3 {
-		t.Errorf("got serial %d, lineage %q, version %q, %d resource instances", s.Serial, s.Lineage, s.TerraformVersion, s.Resources)
+	if s.Serial != 7 || s.Lineage != "abc" || s.TerraformVersion != "1.11.4" || s.Instances() != 3 {
+		t.Errorf("got serial %d, lineage %q, version %q, %d resource instances", s.Serial, s.Lineage, s.TerraformVersion, s.Instances())
 	}
 	if got := strings.Join(s.OutputNames(), ","); got != "ids,password,vpc_id" {
 		t.Errorf("OutputNames() = %s", got)

@@ -19,6 +19,8 @@ type PassThrough struct {
 	// Apply are the options that still mean something when a saved plan is
 	// applied: -parallelism and -lock.
 	Apply []tfexec.ApplyOption
+	// Auto are all of them, for an apply that plans itself (ApplyAuto).
+	Auto []tfexec.ApplyOption
 }
 
 var passThroughFlags = []string{"-target", "-replace", "-refresh", "-var", "-var-file", "-parallelism", "-lock"}
@@ -45,15 +47,19 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 		switch name {
 		case "-target":
 			p.Plan = append(p.Plan, tfexec.Target(val))
+			p.Auto = append(p.Auto, tfexec.Target(val))
 		case "-replace":
 			p.Plan = append(p.Plan, tfexec.Replace(val))
+			p.Auto = append(p.Auto, tfexec.Replace(val))
 		case "-var":
 			p.Plan = append(p.Plan, tfexec.Var(val))
+			p.Auto = append(p.Auto, tfexec.Var(val))
 		case "-var-file":
 			if !filepath.IsAbs(val) {
 				val = filepath.Join(cwd, val)
 			}
 			p.Plan = append(p.Plan, tfexec.VarFile(val))
+			p.Auto = append(p.Auto, tfexec.VarFile(val))
 		case "-parallelism":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 {
@@ -61,6 +67,7 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 			}
 			p.Plan = append(p.Plan, tfexec.Parallelism(n))
 			p.Apply = append(p.Apply, tfexec.Parallelism(n))
+			p.Auto = append(p.Auto, tfexec.Parallelism(n))
 		case "-refresh", "-lock":
 			b := true
 			if hasVal {
@@ -71,9 +78,11 @@ func ParsePassThrough(args []string, cwd string) (*PassThrough, error) {
 			}
 			if name == "-refresh" {
 				p.Plan = append(p.Plan, tfexec.Refresh(b))
+				p.Auto = append(p.Auto, tfexec.Refresh(b))
 			} else {
 				p.Plan = append(p.Plan, tfexec.Lock(b))
 				p.Apply = append(p.Apply, tfexec.Lock(b))
+				p.Auto = append(p.Auto, tfexec.Lock(b))
 			}
 		}
 	}

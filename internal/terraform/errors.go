@@ -49,10 +49,7 @@ func (e *LockedError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, state.ErrLocked) hold for terraform's lock
 // failures as for stackctl's own.
-func (e *LockedError) Is(target error) bool { return target == ErrLocked }
-
-// ErrLocked matches any failure to take a state lock.
-var ErrLocked = errors.New("state locked")
+func (e *LockedError) Is(target error) bool { return target == state.ErrLocked }
 
 // ErrNotInitialized: the working folder needs `terraform init` first.
 var ErrNotInitialized = errors.New("terraform init needed")

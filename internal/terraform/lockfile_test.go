@@ -56,14 +56,19 @@ terraform {
 	u := &config.Unit{Path: "app", Name: "app", Dir: unitDir, File: filepath.Join(unitDir, "unit.hcl"),
 		Source: config.Source{Raw: "../../../modules/aws", Local: true, Dir: filepath.Join(root, "modules", "aws")}}
 	out := &testutil.SyncBuffer{}
+	var last *Workdir
 	prepare := func() *Workdir {
 		t.Helper()
+		// One run at a time uses a working folder: release the last one.
+		last.Close()
 		w, err := s.Prepare(ctx, "dev", u, out)
 		if err != nil {
 			t.Fatal(err)
 		}
+		last = w
 		return w
 	}
+	defer func() { last.Close() }()
 
 	w := prepare()
 	if _, err := os.Stat(filepath.Join(w.Dir, LockFile)); !os.IsNotExist(err) {

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 )
@@ -23,6 +25,8 @@ type SessionOptions struct {
 	PluginCacheDir string
 	// Offline forbids downloading terraform.
 	Offline bool
+	// Program is terraform.binary ("tofu"); "" runs terraform.
+	Program string
 	// Environ is the environment terraform inherits (os.Environ()).
 	Environ []string
 }
@@ -33,6 +37,10 @@ type Session struct {
 	Binary    *Binary
 	CLIConfig string // path of the generated CLI configuration
 	CacheDir  string // <root>/.stackctl/cache
+	// FolderWait bounds the wait for a unit's working folder that another
+	// stackctl run in this checkout is using; negative waits as long as
+	// the context lasts.
+	FolderWait time.Duration
 
 	cliConfigContent []byte
 	env              map[string]string
@@ -51,11 +59,12 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 		InstallDir: filepath.Join(stackctlDir, "terraform"),
 		RecordFile: filepath.Join(stackctlDir, "cache", "terraform-binary.json"),
 		Offline:    o.Offline,
+		Program:    o.Program,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{rootDir: o.RootDir, Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
+	s := &Session{FolderWait: -1, rootDir: o.RootDir, Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
 	if err := os.MkdirAll(o.PluginCacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("plugin cache: %w", err)
 	}
@@ -73,6 +82,17 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 	}
 	s.env = processEnv(o.Environ, s.CLIConfig)
 	return s, nil
+}
+
+// Environ is the environment of every terraform process, for programs run
+// beside terraform (hooks): the same CLI configuration and settings.
+func (s *Session) Environ() []string {
+	out := make([]string, 0, len(s.env))
+	for k, v := range s.env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // cliConfig is the terraform CLI configuration every unit uses, whatever

@@ -6,11 +6,8 @@ package s3
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"sync"
@@ -36,7 +33,7 @@ type Backend struct {
 	ddb *dynamodb.Client
 }
 
-var _ state.Backend = (*Backend)(nil)
+var _ state.Store = (*Backend)(nil)
 
 // New loads the AWS configuration the settings describe (default chain,
 // profile, static keys, assume_role...) and returns the backend. It makes
@@ -125,6 +122,10 @@ func (b *Backend) serviceEndpoint(setting, service, deprecatedEnv string) endpoi
 	return endpoint{url: fmt.Sprintf("https://%s.%s.amazonaws.com", lower, b.cfg.Region), source: "the AWS default for the region"}
 }
 
+// S3EndpointURL is where S3 requests go (the settings, the environment or
+// the AWS default), for telling a plain-HTTP store apart.
+func (b *Backend) S3EndpointURL() string { return b.s3Endpoint().url }
+
 // S3 returns the S3 client the backend uses, configured with the
 // settings' endpoint and path style (for bootstrap).
 func (b *Backend) S3() *s3.Client { return b.s3 }
@@ -146,7 +147,8 @@ func (b *Backend) Describe() string {
 // Read returns the state, or nil without error when the object does not
 // exist (or is empty) yet.
 func (b *Backend) Read(ctx context.Context) (*state.State, error) {
-	data, _, err := b.getObject(ctx, b.Settings.ObjectKey(), "reading state")
+	obj, err := b.getObject(ctx, b.Settings.ObjectKey(), "", "reading state")
+	data := obj.data
 	if err != nil || len(data) == 0 {
 		return nil, err
 	}
@@ -155,55 +157,6 @@ func (b *Backend) Read(ctx context.Context) (*state.State, error) {
 		return nil, fmt.Errorf("%s: %w", b.Describe(), err)
 	}
 	return s, nil
-}
-
-// getObject reads an object of the bucket in one GetObject; found is
-// false when it does not exist. doing names the read in errors.
-func (b *Backend) getObject(ctx context.Context, key, doing string) (data []byte, found bool, err error) {
-	where := "s3://" + b.Settings.Bucket + "/" + key
-	in := &s3.GetObjectInput{Bucket: aws.String(b.Settings.Bucket), Key: aws.String(key)}
-	if err := b.sseCustomer(in); err != nil {
-		return nil, false, fmt.Errorf("%s %s: %w", doing, where, err)
-	}
-	out, err := b.s3.GetObject(ctx, in)
-	if err != nil {
-		if awsconf.ErrorCode(err) == "NoSuchKey" {
-			return nil, false, nil
-		}
-		return nil, false, b.explain(err, doing+" "+where)
-	}
-	defer out.Body.Close()
-	if data, err = io.ReadAll(out.Body); err != nil {
-		return nil, false, fmt.Errorf("%s %s: %w", doing, where, err)
-	}
-	return data, true, nil
-}
-
-// sseCustomer adds the SSE-C key (sse_customer_key, or
-// AWS_SSE_CUSTOMER_KEY) that Terraform encrypts the state and its lock
-// file with: such objects cannot be read without it. Terraform uses the
-// key only with encrypt = true, and otherwise writes plain objects, which
-// S3 refuses to return to a request that carries a key.
-func (b *Backend) sseCustomer(in *s3.GetObjectInput) error {
-	if !b.Settings.Encrypt {
-		return nil
-	}
-	key := b.Settings.SSECustomerKey.Value()
-	if key == "" {
-		key = os.Getenv("AWS_SSE_CUSTOMER_KEY")
-	}
-	if key == "" {
-		return nil
-	}
-	raw, err := base64.StdEncoding.DecodeString(key)
-	if err != nil || len(raw) != 32 {
-		return errors.New("the SSE-C key (sse_customer_key or AWS_SSE_CUSTOMER_KEY) must be 32 bytes, base64-encoded")
-	}
-	sum := md5.Sum(raw)
-	in.SSECustomerAlgorithm = aws.String("AES256")
-	in.SSECustomerKey = aws.String(key)
-	in.SSECustomerKeyMD5 = aws.String(base64.StdEncoding.EncodeToString(sum[:]))
-	return nil
 }
 
 // Errors callers can test with errors.Is.

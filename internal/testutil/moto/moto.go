@@ -58,9 +58,16 @@ type Server struct {
 
 // Start starts an emulator for t and stops it when t ends. It fails t with
 // what to install when python3 or moto is missing.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB) *Server { t.Helper(); return startFor(t, false) }
+
+// StartStock is Start with stock moto_server: none of the launcher's
+// patches. Product code that talks to AWS is tested on it too, so that a
+// patch can never hide a product bug.
+func StartStock(t testing.TB) *Server { t.Helper(); return startFor(t, true) }
+
+func startFor(t testing.TB, stock bool) *Server {
 	t.Helper()
-	s, err := start()
+	s, err := start(stock)
 	if err != nil {
 		t.Fatalf("starting the AWS emulator: %v", err)
 	}
@@ -76,8 +83,10 @@ func Start(t testing.TB) *Server {
 // StartMain starts an emulator shared by a package's tests, for a TestMain
 // that needs more than Main, or one that starts it lazily; the caller
 // calls stop after m.Run.
-func StartMain() (*Server, func(), error) {
-	s, err := start()
+func StartMain() (*Server, func(), error) { return startMain(false) }
+
+func startMain(stock bool) (*Server, func(), error) {
+	s, err := start(stock)
 	if err != nil {
 		return nil, func() {}, fmt.Errorf("starting the AWS emulator: %w", err)
 	}
@@ -91,8 +100,13 @@ func StartMain() (*Server, func(), error) {
 //	var srv *moto.Server
 //
 //	func TestMain(m *testing.M) { moto.Main(m, &srv) }
-func Main(m *testing.M, srv **Server) {
-	s, stop, err := StartMain()
+func Main(m *testing.M, srv **Server) { runMain(m, srv, false) }
+
+// MainStock is Main with stock moto_server (see StartStock).
+func MainStock(m *testing.M, srv **Server) { runMain(m, srv, true) }
+
+func runMain(m *testing.M, srv **Server, stock bool) {
+	s, stop, err := startMain(stock)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -102,6 +116,10 @@ func Main(m *testing.M, srv **Server) {
 	stop()
 	os.Exit(code)
 }
+
+// Signal sends sig to the emulator's process: SIGSTOP freezes it, as a
+// hung endpoint would be, and SIGCONT lets it go on.
+func (s *Server) Signal(sig os.Signal) error { return s.cmd.Process.Signal(sig) }
 
 // Env returns the environment that points AWS SDKs, the AWS CLI and
 // Terraform at the emulator, to append to os.Environ() (later entries win
@@ -192,9 +210,9 @@ func RepoRoot() (string, error) {
 }
 
 // command returns the program that runs the emulator: the repository's
-// launcher when there is one, moto_server otherwise.
-func command() (name string, args []string, err error) {
-	if root, err := RepoRoot(); err == nil {
+// launcher when there is one (unless stock), moto_server otherwise.
+func command(stock bool) (name string, args []string, err error) {
+	if root, err := RepoRoot(); err == nil && !stock {
 		launcher := filepath.Join(root, LauncherPath)
 		if _, err := os.Stat(launcher); err == nil {
 			py, err := exec.LookPath("python3")
@@ -211,8 +229,8 @@ func command() (name string, args []string, err error) {
 	return ms, nil, nil
 }
 
-func start() (*Server, error) {
-	name, args, err := command()
+func start(stock bool) (*Server, error) {
+	name, args, err := command(stock)
 	if err != nil {
 		return nil, err
 	}

@@ -94,3 +94,19 @@ func TestRepoRoot(t *testing.T) {
 		t.Fatalf("RepoRoot() = %q; working directory %q is not %q", root, wd, want)
 	}
 }
+
+// StartStock runs moto_server itself, never the launcher; Start runs the
+// launcher when the repository has one.
+func TestStartStockRunsMotoServer(t *testing.T) {
+	stock := StartStock(t)
+	if got := filepath.Base(stock.cmd.Path); got != "moto_server" || slices.ContainsFunc(stock.cmd.Args, func(a string) bool { return strings.HasSuffix(a, ".py") }) {
+		t.Fatalf("StartStock ran %s %v; want moto_server without the launcher", stock.cmd.Path, stock.cmd.Args)
+	}
+	patched := Start(t)
+	if !slices.ContainsFunc(patched.cmd.Args, func(a string) bool { return strings.HasSuffix(a, LauncherPath) }) {
+		t.Fatalf("Start ran %v; want the launcher %s", patched.cmd.Args, LauncherPath)
+	}
+	if _, err := s3.NewFromConfig(stock.Config()).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("stock")}); err != nil {
+		t.Fatalf("CreateBucket on stock moto: %v", err)
+	}
+}

@@ -1,0 +1,112 @@
+package parity
+
+import (
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+func env(name string, vars map[string]string) *Env {
+	e := &Env{Name: name, Vars: map[string]cty.Value{}}
+	for k, v := range vars {
+		e.Vars[k] = cty.StringVal(v)
+	}
+	return e
+}
+
+func TestPlaceholders(t *testing.T) {
+	staging := env("staging", map[string]string{"domain": "app.staging.example.com", "zone": "staging.example.com", "region": "eu-west-1", "cidr": "10.20.0.0/16"})
+	prod := env("prod", map[string]string{"domain": "app.example.com", "zone": "example.com", "region": "eu-west-1", "cidr": "10.30.0.0/16"})
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"app.staging.example.com", "app.example.com", true},
+		{"https://app.staging.example.com/", "https://app.staging.example.com/", false}, // prod still names staging's
+		{"partner-api.staging.example.com", "partner-api.example.com", true},
+		{"APP.STAGING.EXAMPLE.COM", "app.example.com", true},                // DNS names ignore case
+		{"shop-assets-staging", "shop-assets-prod", true},                   // the env's name
+		{"Staging", "Prod", true},                                           // name in any case
+		{"production", "production", true},                                  // "prod" is not a word of it
+		{"staging-production", "prod-production", true},                     // but here it is
+		{"myexample.com", "myexample.com", true},                            // not a label of example.com
+		{"example.com.au", "example.com.au", true},                          // example.com is not the end
+		{"eu-west-1", "eu-west-1", true},                                    // region is not a domain
+		{"10.20.0.0/16", "10.30.0.0/16", false},                             // nor is a CIDR block
+		{"api.example.com", "api.example.com", false},                       // staging names prod's zone
+		{"sso.staging.example.com", "sso.example.com", true},                // zone, not domain
+		{"app.staging.example.com.", "app.example.com.", true},              // FQDN with the root dot
+		{"app.staging.example.com,app2", "app.example.com,app2", true},      // followed by punctuation
+		{"db.app.staging.example.com", "db.staging.app.example.com", false}, // labels in another order
+	}
+	pa, pb := newPlaceholders(staging, nil), newPlaceholders(prod, nil)
+	for _, tt := range tests {
+		got := sameTokens(pa.tokens(tt.a), pb.tokens(tt.b))
+		if got != tt.same {
+			t.Errorf("%q (%s) vs %q (%s): same = %v, want %v", tt.a, pa.normalize(tt.a), tt.b, pb.normalize(tt.b), got, tt.same)
+		}
+	}
+}
+
+// Two vars with one value in an environment are both candidates: the
+// other environment may use either.
+func TestPlaceholderShared(t *testing.T) {
+	staging := env("staging", map[string]string{"domain": "staging.example.com", "base_domain": "example.com"})
+	prod := env("prod", map[string]string{"domain": "example.com", "base_domain": "example.com"})
+	pa, pb := newPlaceholders(staging, nil), newPlaceholders(prod, nil)
+	for _, tt := range []struct {
+		a, b string
+		same bool
+	}{
+		{"auth.example.com", "auth.example.com", true},          // base_domain on both sides
+		{"app.staging.example.com", "app.example.com", true},    // domain on both sides
+		{"auth.example.com", "auth.staging.example.com", false}, // base_domain vs prod's domain... which is staging's name
+	} {
+		if got := sameTokens(pa.tokens(tt.a), pb.tokens(tt.b)); got != tt.same {
+			t.Errorf("%q vs %q: same = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+}
+
+func TestDomainVarsConfigured(t *testing.T) {
+	staging := env("staging", map[string]string{"domain": "staging.example.com", "mail": "mail.staging.example.com"})
+	prod := env("prod", map[string]string{"domain": "example.com", "mail": "mail.example.com"})
+	// Only "mail" counts: the domain var is left as text.
+	pa, pb := newPlaceholders(staging, []string{"mail"}), newPlaceholders(prod, []string{"mail"})
+	if !sameTokens(pa.tokens("mail.staging.example.com"), pb.tokens("mail.example.com")) {
+		t.Error("mail should agree")
+	}
+	if sameTokens(pa.tokens("app.staging.example.com"), pb.tokens("app.example.com")) {
+		t.Error("domain is not a domain var here: app hostnames should differ")
+	}
+	if got := pa.normalize("x-staging.y"); got != "x-${env.name}.y" {
+		t.Errorf("the env name always counts: %q", got)
+	}
+}
+
+func TestMatchPath(t *testing.T) {
+	tests := []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"desired_count", "desired_count", true},
+		{"desired_count", "desired_count_max", false},
+		{"tags", "tags.team", true},
+		{"tags", "tags[\"kubernetes.io/role\"]", true},
+		{"tags.team", "tags.owner", false},
+		{"hostnames[*]", "hostnames[1]", true},
+		{"hostnames[*]", "hostnames", false},
+		{"*_count", "desired_count", true},
+		{"*_count", "scaling.max_count", true},
+		{"scaling.*", "scaling.max", true},
+		{"aws_lb_listener_rule.*", "aws_lb_listener_rule.partner", true},
+		{"module.alb", "module.alb.aws_lb.main", true},
+		{"module.alb", "module.albx.aws_lb.main", false},
+		{"*", "anything.at[0].all", true},
+	}
+	for _, tt := range tests {
+		if got := matchPath(tt.pattern, tt.path); got != tt.want {
+			t.Errorf("matchPath(%q, %q) = %v, want %v", tt.pattern, tt.path, got, tt.want)
+		}
+	}
+}
