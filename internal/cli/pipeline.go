@@ -10,6 +10,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/stackctl/stackctl/internal/markdown"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 	"github.com/stackctl/stackctl/internal/vcs"
@@ -375,7 +376,7 @@ func (a *app) writeMarkdown(e *ops.Engine, o *runOptions, res *ops.Result, progr
 			fmt.Fprintf(a.streams.ErrOut, "stackctl: warning: the whole report could not be written to %s: %v\n", file, err)
 		}
 	}
-	fmt.Fprint(a.streams.Out, md.String(report.MarkdownLimit))
+	fmt.Fprint(a.streams.Out, md.String(markdown.Limit))
 }
 
 // annotateUnits writes, on GitHub Actions, an annotation per failed unit:

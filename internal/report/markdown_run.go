@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stackctl/stackctl/internal/markdown"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/terraform"
@@ -42,7 +43,7 @@ var runClasses = map[string]string{
 // RunMarkdown is the markdown view of a plan, apply or destroy: a line per
 // unit with its counts, what each changes folded below, destroys called
 // out first, and the units as a graph coloured by result.
-func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
+func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *markdown.Report {
 	verb := r.Operation
 	var tot terraform.Changes
 	var changed, failed, skipped int
@@ -67,7 +68,7 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 	if failed+skipped > 0 {
 		mark = "❌"
 	}
-	m := &Markdown{Title: fmt.Sprintf("%s stackctl %s `%s`", mark, verb, r.Env), FullText: o.SummaryFile, Notes: o.Notes}
+	m := &markdown.Report{Title: fmt.Sprintf("%s stackctl %s `%s`", mark, verb, r.Env), FullText: o.SummaryFile, Notes: o.Notes}
 	intro := fmt.Sprintf("**%s** in %s: %s with changes", tot.String(), units(len(r.Units)), units(changed))
 	if failed > 0 {
 		intro += fmt.Sprintf(", %d failed", failed)
@@ -77,7 +78,7 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 	}
 	intro += " (" + roundDuration(r.Duration) + ")."
 	if o.ChangedSince != "" {
-		intro += " Units changed since " + MarkdownCode(o.ChangedSince) + " and their dependents."
+		intro += " Units changed since " + markdown.Code(o.ChangedSince) + " and their dependents."
 	}
 	m.Intro = append(m.Intro, intro)
 
@@ -92,10 +93,10 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 		var addrs []string
 		for _, a := range u.Resources {
 			if a.Action == "delete" || a.Action == "replace" {
-				addrs = append(addrs, MarkdownCode(a.Address))
+				addrs = append(addrs, markdown.Code(a.Address))
 			}
 		}
-		line := fmt.Sprintf("**%s**: %d resource(s) %s", MarkdownCode(u.Unit), u.Changes.Destroy, destroyed)
+		line := fmt.Sprintf("**%s**: %d resource(s) %s", markdown.Code(u.Unit), u.Changes.Destroy, destroyed)
 		if len(addrs) > 0 {
 			if len(addrs) > 5 {
 				addrs = append(addrs[:5], fmt.Sprintf("and %d more", len(addrs)-5))
@@ -108,12 +109,12 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 		m.Caution = append(m.Caution, fmt.Sprintf("- **%d unit(s) failed or were interrupted**: see below.", failed))
 	}
 
-	sec := MarkdownSection{Columns: []string{"", "unit", "result", "add", "change", "destroy", "note"}}
+	sec := markdown.Section{Columns: []string{"", "unit", "result", "add", "change", "destroy", "note"}}
 	if o.Reasons != nil {
 		sec.Columns = append(sec.Columns, "why")
 	}
 	for _, u := range r.Units {
-		row := MarkdownRow{Cells: []string{unitMark(u), MarkdownCode(u.Unit), string(u.Status)}}
+		row := markdown.Row{Cells: []string{unitMark(u), markdown.Code(u.Unit), string(u.Status)}}
 		if u.Changes != nil {
 			row.Cells = append(row.Cells, fmt.Sprint(u.Changes.Add), fmt.Sprint(u.Changes.Change), fmt.Sprint(u.Changes.Destroy))
 		} else {
@@ -129,9 +130,9 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 		if u.Err != nil {
 			note, _, _ = strings.Cut(u.Err.Error(), "\n")
 		}
-		row.Cells = append(row.Cells, MarkdownText(truncate(note, 120)))
+		row.Cells = append(row.Cells, markdown.Text(truncate(note, 120)))
 		if o.Reasons != nil {
-			row.Cells = append(row.Cells, MarkdownText(why(o.Reasons[u.Unit])))
+			row.Cells = append(row.Cells, markdown.Text(why(o.Reasons[u.Unit])))
 		}
 		if o.FullText != nil {
 			row.FullText = o.FullText(u.Unit)
@@ -158,7 +159,7 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 		}
 		sec.Rows = append(sec.Rows, row)
 	}
-	m.Sections = []MarkdownSection{sec}
+	m.Sections = []markdown.Section{sec}
 	seen := map[string][]string{}
 	var order []string
 	for _, u := range r.Units {
@@ -170,17 +171,17 @@ func RunMarkdown(r *ops.Result, o RunMarkdownOptions) *Markdown {
 		}
 	}
 	for _, w := range order {
-		m.Notes = append(m.Notes, "Warning ("+strings.Join(seen[w], ", ")+"): "+MarkdownText(w))
+		m.Notes = append(m.Notes, "Warning ("+strings.Join(seen[w], ", ")+"): "+markdown.Text(w))
 	}
 
 	if o.Dependencies != nil && len(r.Units) > 1 {
-		g := &MarkdownGraph{Classes: runClasses, Legend: "Yellow: changes · green: no changes · pink: destroys · red: failed · grey: skipped. Arrows point to dependencies."}
+		g := &markdown.Graph{Classes: runClasses, Legend: "Yellow: changes · green: no changes · pink: destroys · red: failed · grey: skipped. Arrows point to dependencies."}
 		in := map[string]bool{}
 		for _, u := range r.Units {
 			in[u.Unit] = true
 		}
 		for _, u := range r.Units {
-			g.Nodes = append(g.Nodes, MarkdownNode{Label: u.Unit, Class: unitClass(u)})
+			g.Nodes = append(g.Nodes, markdown.Node{Label: u.Unit, Class: unitClass(u)})
 			for _, d := range o.Dependencies(u.Unit) {
 				if in[d] {
 					g.Edges = append(g.Edges, [2]string{u.Unit, d})

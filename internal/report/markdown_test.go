@@ -12,6 +12,7 @@ import (
 
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/graph"
+	"github.com/stackctl/stackctl/internal/markdown"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/terraform"
@@ -149,13 +150,13 @@ func TestMarkdown300Units(t *testing.T) {
 	}
 	md := RunMarkdown(res, RunMarkdownOptions{Dependencies: g.Dependencies, FullText: func(u string) string { return "plans/prod/" + u + "/plan.txt" }, SummaryFile: "plans/prod/summary.md"})
 	full := md.String(1 << 30)
-	got := md.String(MarkdownLimit)
+	got := md.String(markdown.Limit)
 	t.Logf("300 units: whole report %d bytes, summary %d bytes", len(full), len(got))
-	if len(full) <= MarkdownLimit {
+	if len(full) <= markdown.Limit {
 		t.Fatalf("the whole report is only %d bytes: the test does not exercise the limit", len(full))
 	}
-	if len(got) > MarkdownLimit {
-		t.Fatalf("summary of %d bytes is over GitHub's %d", len(got), MarkdownLimit)
+	if len(got) > markdown.Limit {
+		t.Fatalf("summary of %d bytes is over GitHub's %d", len(got), markdown.Limit)
 	}
 	for _, p := range paths {
 		if !strings.Contains(got, "| `"+p+"` |") {
@@ -169,18 +170,6 @@ func TestMarkdown300Units(t *testing.T) {
 		t.Error("the summary does not name the whole report")
 	}
 	if strings.Contains(got, "```mermaid") {
-		t.Errorf("a graph of %d edges (mermaid draws %d) was kept", len(md.Graph.Edges), MermaidMaxEdges)
-	}
-}
-
-func TestMarkdownEscapes(t *testing.T) {
-	if got := MarkdownText("a|b <script> *x* _y_"); got != `a|b &lt;script&gt; \*x\* \_y\_` {
-		t.Errorf("MarkdownText = %s", got)
-	}
-	if got := fenceFor("x ``` y"); got != "````" {
-		t.Errorf("fence = %s", got)
-	}
-	if got := cutText("aaa\nbbb\nccc", 9); got != "aaa\nbbb" {
-		t.Errorf("cutText = %q", got)
+		t.Errorf("a graph of %d edges (mermaid draws %d) was kept", len(md.Graph.Edges), markdown.MermaidMaxEdges)
 	}
 }

@@ -1,4 +1,8 @@
-package report
+// Package markdown builds reports for GitHub (step summaries, pull-request
+// comments) that stay under GitHub's size limit. It imports nothing of
+// stackctl, so every view can use it: report's plan and apply view, and the
+// drift, diff-env and verify views in their own packages.
+package markdown
 
 import (
 	"fmt"
@@ -6,23 +10,23 @@ import (
 	"strings"
 )
 
-// MarkdownLimit is the most GitHub takes in a pull-request comment (65,536
+// Limit is the most GitHub takes in a pull-request comment (65,536
 // characters; a longer body is rejected). A step summary takes more, but a
 // report that fits a comment fits everywhere. Bytes are counted, never
 // fewer than characters.
-const MarkdownLimit = 65536
+const Limit = 65536
 
 // MermaidMaxEdges is the most edges GitHub's mermaid renders (its
 // maxEdges default); a larger graph shows as an error, so it is left out.
 const MermaidMaxEdges = 500
 
-// Markdown is a report for GitHub (step summaries, pull-request comments)
+// Report is a report for GitHub (step summaries, pull-request comments)
 // that stays under a size limit: the views of plan, apply, drift, diff-env
 // and verify fill one and call String. What matters most survives a cut:
 // the title, the CAUTION block and every row; details are shortened first
 // (each naming the file with its full text), then the graph goes, and only
 // then rows, with the file holding the whole report named.
-type Markdown struct {
+type Report struct {
 	// Title is the heading, markdown ("stackctl plan `dev`").
 	Title string
 	// Intro are paragraphs under the title (counts, what was selected).
@@ -31,26 +35,26 @@ type Markdown struct {
 	// else: what destroys, fails or is refused.
 	Caution []string
 	// Sections are tables, each row with optional folded details.
-	Sections []MarkdownSection
-	Graph    *MarkdownGraph
+	Sections []Section
+	Graph    *Graph
 	// Notes are a list at the end.
 	Notes []string
 	// FullText is the file holding the whole report, named when it is cut.
 	FullText string
 }
 
-// MarkdownSection is one table and the details of its rows.
-type MarkdownSection struct {
+// Section is one table and the details of its rows.
+type Section struct {
 	Heading string // "" for none
 	Columns []string
-	Rows    []MarkdownRow
+	Rows    []Row
 	// Empty is said instead of the table when there are no rows.
 	Empty string
 }
 
-// MarkdownRow is one line of a table. Cells are markdown: use
-// MarkdownCode and MarkdownText for what comes from outside.
-type MarkdownRow struct {
+// Row is one line of a table. Cells are markdown: use
+// Code and Text for what comes from outside.
+type Row struct {
 	Cells []string
 	// Details is plain text folded below the table under Summary (plain
 	// text too), in a code block of language Lang.
@@ -61,9 +65,9 @@ type MarkdownRow struct {
 	FullText string
 }
 
-// MarkdownGraph is a mermaid flowchart of units coloured by class.
-type MarkdownGraph struct {
-	Nodes []MarkdownNode
+// Graph is a mermaid flowchart of units coloured by class.
+type Graph struct {
+	Nodes []Node
 	// Edges go from a node to what it depends on, by Label.
 	Edges [][2]string
 	// Classes map a class to its mermaid style ("fill:#d4edda,stroke:#28a745").
@@ -72,8 +76,8 @@ type MarkdownGraph struct {
 	Legend string
 }
 
-// MarkdownNode is one node of a graph.
-type MarkdownNode struct {
+// Node is one node of a graph.
+type Node struct {
 	Label string
 	Class string
 }
@@ -84,11 +88,11 @@ type mdCut struct {
 	rows    int // rows in all; -1 for all
 }
 
-// String renders the report within limit bytes (MarkdownLimit when
+// String renders the report within limit bytes (Limit when
 // limit <= 0).
-func (m *Markdown) String(limit int) string {
+func (m *Report) String(limit int) string {
 	if limit <= 0 {
-		limit = MarkdownLimit
+		limit = Limit
 	}
 	graph := m.Graph != nil && len(m.Graph.Edges) <= MermaidMaxEdges
 	full := m.render(mdCut{details: -1, graph: graph, rows: -1})
@@ -118,7 +122,7 @@ func (m *Markdown) String(limit int) string {
 }
 
 // fitDetails finds the largest details size per row that fits.
-func (m *Markdown) fitDetails(limit int, graph bool) (string, bool) {
+func (m *Report) fitDetails(limit int, graph bool) (string, bool) {
 	if len(m.render(mdCut{details: 0, graph: graph, rows: -1})) > limit {
 		return "", false
 	}
@@ -134,7 +138,7 @@ func (m *Markdown) fitDetails(limit int, graph bool) (string, bool) {
 	return m.render(mdCut{details: lo, graph: graph, rows: -1}), true
 }
 
-func (m *Markdown) rowCount() int {
+func (m *Report) rowCount() int {
 	n := 0
 	for _, s := range m.Sections {
 		n += len(s.Rows)
@@ -142,7 +146,7 @@ func (m *Markdown) rowCount() int {
 	return n
 }
 
-func (m *Markdown) longestDetails() int {
+func (m *Report) longestDetails() int {
 	n := 0
 	for _, s := range m.Sections {
 		for _, r := range s.Rows {
@@ -152,7 +156,7 @@ func (m *Markdown) longestDetails() int {
 	return n
 }
 
-func (m *Markdown) render(c mdCut) string {
+func (m *Report) render(c mdCut) string {
 	var b strings.Builder
 	b.WriteString("### " + m.Title + "\n")
 	if len(m.Caution) > 0 {
@@ -201,7 +205,7 @@ func (m *Markdown) render(c mdCut) string {
 				text, cutDetails = cutText(text, c.details), true
 				if text == "" {
 					if r.FullText != "" {
-						fmt.Fprintf(&b, "\n%s: details in `%s`\n", MarkdownText(r.Summary), r.FullText)
+						fmt.Fprintf(&b, "\n%s: details in `%s`\n", Text(r.Summary), r.FullText)
 					}
 					continue
 				}
@@ -247,7 +251,7 @@ func fullTextNote(file string) string {
 	return "; the whole report is in `" + file + "`"
 }
 
-func (g *MarkdownGraph) mermaid() string {
+func (g *Graph) mermaid() string {
 	var b strings.Builder
 	b.WriteString("```mermaid\ngraph RL\n")
 	id := make(map[string]string, len(g.Nodes))
@@ -325,8 +329,8 @@ func mdLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\r", "")), " ")
 }
 
-// MarkdownCode shows s as inline code, safe in a table cell.
-func MarkdownCode(s string) string {
+// Code shows s as inline code, safe in a table cell.
+func Code(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -338,8 +342,8 @@ func MarkdownCode(s string) string {
 	return fence + s + fence
 }
 
-// MarkdownText escapes s as plain text: no markup, no HTML.
-func MarkdownText(s string) string {
+// Text escapes s as plain text: no markup, no HTML.
+func Text(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`", "#", `\#`).Replace(mdLine(s))
 }
 
