@@ -40,7 +40,12 @@ func TestCIFlagsToOptions(t *testing.T) {
 	must(t, parse(t, a, a.renderCommand(func(o *renderOptions) error { r = o; return nil }), "dev", "--changed-since", "main"))
 	var out *outputOptions
 	must(t, parse(t, a, a.outputCommand(func(o *outputOptions) error { out = o; return nil }), "dev", "--changed-since", "main"))
-	for name, got := range map[string]commonOptions{"list": lo.commonOptions, "graph": g.commonOptions, "render": r.commonOptions, "output": out.commonOptions} {
+	var v *verifyOptions
+	must(t, parse(t, a, a.verifyCommand(func(o *verifyOptions) error { v = o; return nil }), "dev", "--changed-since", "main"))
+	var ex *execOptions
+	must(t, parse(t, a, a.execCommand(func(o *execOptions) error { ex = o; return nil }), "dev", "--changed-since", "main", "--", "state", "list"))
+	for name, got := range map[string]commonOptions{"list": lo.commonOptions, "graph": g.commonOptions, "render": r.commonOptions, "output": out.commonOptions,
+		"verify": v.commonOptions, "run": ex.commonOptions} {
 		if got.ChangedSince != "main" || got.Env != "dev" {
 			t.Errorf("%s: %+v", name, got)
 		}
