@@ -82,9 +82,9 @@ Examples:
   stackctl verify prod --unit service --format markdown >> "$GITHUB_STEP_SUMMARY"
   stackctl verify prod --resolve partner-api.example.com:443:10.0.3.7 --ca-file ca.pem
   stackctl apply prod --verify --auto-approve`,
-		Flags: commonFlags(append([]ucli.Flag{unitFlag(), jsonFlag(),
+		Flags: commonFlags(append(append(selectionFlags(), jsonFlag(),
 			&ucli.StringFlag{Name: "format", Usage: "text (default), markdown or json", EnvVars: envVar("FORMAT")},
-		}, checkFlags()...)...),
+		), checkFlags()...)...),
 		Action: func(c *ucli.Context) error {
 			o := &verifyOptions{checkOptions: checkOptionsOf(c), JSON: c.Bool("json"), Format: c.String("format")}
 			o.fill(a, c)

@@ -73,6 +73,12 @@ type UnitResult struct {
 	// DepHash identifies the dependency outputs the unit's inputs were
 	// rendered with, to tell whether a kept plan is still current.
 	DepHash string `json:"-"`
+	// Dependencies are the dependency outputs the inputs read, hashed, for
+	// saved plans (see StaleOutputs).
+	Dependencies []DependencyUse `json:"-"`
+	// Resources are what the plan does, resource by resource, for views
+	// that list them after the plan itself is gone.
+	Resources []terraform.ResourceAction `json:"-"`
 	// Deferred: the unit could not be planned yet (a dependency has no
 	// state and no mock outputs); it is planned when that one is applied.
 	Deferred bool `json:"deferred,omitempty"`
