@@ -61,6 +61,9 @@ func (a *app) runExec(ctx context.Context, o *execOptions) error {
 	if err != nil {
 		return err
 	}
+	if a.nothingChanged(e) {
+		return a.writeNothing(e, &o.runOptions)
+	}
 	res, progress, err := a.execute(ctx, e, &o.runOptions, ops.RunCommand(args), report.ProgressOptions{Command: "run"})
 	if err != nil {
 		return err

@@ -29,9 +29,9 @@ Examples:
   stackctl output dev --unit network --json | jq -r .vpc_id.value
   stackctl output dev
   stackctl output prod --unit database --json --show-sensitive`,
-		Flags: commonFlags(unitFlag(), jsonFlag(),
+		Flags: commonFlags(append(selectionFlags(), jsonFlag(),
 			&ucli.BoolFlag{Name: "show-sensitive", Usage: "print sensitive output values in clear", EnvVars: envVar("SHOW_SENSITIVE")},
-		),
+		)...),
 		Action: func(c *ucli.Context) error {
 			o := &outputOptions{JSON: c.Bool("json"), ShowSensitive: c.Bool("show-sensitive")}
 			o.fill(a, c)

@@ -10,8 +10,8 @@ import (
 )
 
 var envSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "vars"}, {Name: "inputs"}},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "locals"}, {Type: "generate", LabelNames: []string{"name"}},
+	Attributes: []hcl.AttributeSchema{{Name: "vars"}, {Name: "inputs"}, {Name: "allowed_account_ids"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "locals"}, {Type: "generate", LabelNames: []string{"name"}}, {Type: "assume_role"},
 		{Type: "before_hook", LabelNames: []string{"name"}}, {Type: "after_hook", LabelNames: []string{"name"}}, {Type: "error_hook", LabelNames: []string{"name"}}},
 }
 
@@ -30,6 +30,9 @@ func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
 		}
 		if b.Type == "generate" {
 			e.generate = append(e.generate, b)
+			continue
+		}
+		if b.Type == "assume_role" {
 			continue
 		}
 		attrs, d := b.Body.JustAttributes()
@@ -55,6 +58,21 @@ func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
 	}
 	ctx.Variables["local"] = locals
 	e.localVal = locals
+	diags = append(diags, e.parseEnvAWS(content, ctx)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	// The role is assumed before vars are evaluated: an ssm_parameter() in
+	// them is read as that role.
+	if l.opts.EnvReady != nil {
+		if err := l.opts.EnvReady(e); err != nil {
+			rng := hcl.Range{Filename: l.Display(e.File)}
+			if e.AssumeRole != nil {
+				rng = e.AssumeRole.Range
+			}
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot use the environment's AWS role", Detail: err.Error() + ".", Subject: &rng}}
+		}
+	}
 	e.varsAttr = content.Attributes["vars"]
 	if a := e.varsAttr; a != nil {
 		v, d := evalExpr(a.Expr, ctx, scopeEnvShared)

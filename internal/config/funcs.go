@@ -69,7 +69,7 @@ func baseFunctions(getenv func(string) (string, bool), ssm function.Function) ma
 		"flatten":         stdlib.FlattenFunc,
 		"index":           indexFunc,
 		"keys":            stdlib.KeysFunc,
-		"length":          stdlib.LengthFunc,
+		"length":          lengthFunc,
 		"lookup":          stdlib.LookupFunc,
 		"merge":           stdlib.MergeFunc,
 		"one":             oneFunc,

@@ -177,3 +177,36 @@ func stringPredicate(f func(s, x string) bool) function.Function {
 		},
 	})
 }
+
+// lengthFunc is Terraform's length: of a string (in characters), a list,
+// tuple, set or map — and of an object, which go-cty's refuses (a module
+// output built with a for expression is an object in state).
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		t := args[0].Type()
+		switch {
+		case t == cty.String, t == cty.DynamicPseudoType, t.IsListType(), t.IsTupleType(), t.IsSetType(), t.IsMapType(), t.IsObjectType():
+			return cty.Number, nil
+		}
+		return cty.NilType, function.NewArgErrorf(0, "argument must be a string, a collection type, or a structural type")
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		t := v.Type()
+		if !v.IsKnown() {
+			return cty.UnknownVal(cty.Number).WithMarks(marks), nil
+		}
+		if v.IsNull() {
+			return cty.NilVal, function.NewArgErrorf(0, "argument must not be null")
+		}
+		switch {
+		case t == cty.String:
+			n, err := stdlib.Strlen(v)
+			return n.WithMarks(marks), err
+		case t.IsObjectType():
+			return cty.NumberIntVal(int64(len(t.AttributeTypes()))).WithMarks(marks), nil
+		}
+		return v.Length().WithMarks(marks), nil
+	},
+})

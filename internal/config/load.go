@@ -26,6 +26,10 @@ type Options struct {
 	Getenv func(string) (string, bool)
 	// SSM backs ssm_parameter; nil makes the function an error.
 	SSM SSMGetter
+	// EnvReady is called once env.hcl's locals, assume_role and
+	// allowed_account_ids are read, before its vars: the environment's
+	// role is assumed there, so that what follows is read as it.
+	EnvReady func(*Env) error
 }
 
 // Loader evaluates one invocation's configuration. It owns the parsed files

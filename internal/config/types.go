@@ -95,6 +95,11 @@ type Env struct {
 	varsAttr *hcl.Attribute
 	generate []*hcl.Block
 	hooks    []*hcl.Block
+	// AssumeRole is the role every AWS call of the environment is made as
+	// (nil: the default credentials).
+	AssumeRole *EnvRole
+	// AllowedAccountIDs refuses writes with credentials of another account.
+	AllowedAccountIDs []string
 }
 
 // Source is where a unit's Terraform module comes from.

@@ -418,3 +418,46 @@ remote_state {
 	r = tr.must(0, "bootstrap", "dev")
 	contains(t, "second bootstrap", r.stdout, "0 missing")
 }
+
+// An environment's assume_role: terraform runs with the role's
+// credentials, stackctl's own AWS calls are made as the role too, and
+// allowed_account_ids refuses writes (not plans) with another account's.
+func TestEnvironmentAssumesItsRole(t *testing.T) {
+	t.Parallel()
+	srv := emulator(t)
+	files := chain()
+	files["modules/who/main.tf"] = `
+variable "out" { type = string }
+resource "terraform_data" "x" {
+  provisioner "local-exec" {
+    command = "echo $AWS_ACCESS_KEY_ID > ${var.out}"
+  }
+}
+`
+	files["live/dev/who/unit.hcl"] = `source = "../../../modules/who"
+inputs = { out = "@ROOT@/who.txt" }
+`
+	env := func(allowed string) string {
+		return `vars = { region = "us-east-1" }
+assume_role {
+  role_arn     = "arn:aws:iam::123456789012:role/deploy"
+  session_name = "stackctl-dev"
+  duration     = "1h"
+}
+allowed_account_ids = [` + allowed + `]
+`
+	}
+	files["live/dev/env.hcl"] = env(`"999999999999"`)
+	tr := newTree(t, files)
+	tr.env = append(tr.env, srv.Env()...)
+	r := tr.must(1, "apply", "dev", "-u", "who", "--auto-approve")
+	contains(t, "apply with another account's credentials", r.stderr, "account 123456789012", "assumed-role/deploy/stackctl-dev", "not among allowed_account_ids of environment dev (999999999999)", "nothing was changed")
+	tr.must(0, "plan", "dev", "-u", "who")
+
+	tr.write(map[string]string{"live/dev/env.hcl": env(`"123456789012"`)})
+	tr.must(0, "apply", "dev", "-u", "who", "--auto-approve")
+	key := strings.TrimSpace(tr.read("who.txt"))
+	if !strings.HasPrefix(key, "ASIA") || key == "test" {
+		t.Errorf("terraform ran with %q, not the role's temporary credentials", key)
+	}
+}

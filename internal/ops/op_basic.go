@@ -68,7 +68,8 @@ var Apply = Operation{
 		if err := u.Prepare(ctx); err != nil {
 			return UnitResult{}, err
 		}
-		return u.ApplyAuto(ctx, false)
+		res, err := u.ApplyAuto(ctx, false)
+		return u.AfterApply(ctx, res, err)
 	},
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -72,6 +73,12 @@ type UnitResult struct {
 	// DepHash identifies the dependency outputs the unit's inputs were
 	// rendered with, to tell whether a kept plan is still current.
 	DepHash string `json:"-"`
+	// Dependencies are the dependency outputs the inputs read, hashed, for
+	// saved plans (see StaleOutputs).
+	Dependencies []DependencyUse `json:"-"`
+	// Resources are what the plan does, resource by resource, for views
+	// that list them after the plan itself is gone.
+	Resources []terraform.ResourceAction `json:"-"`
 	// Deferred: the unit could not be planned yet (a dependency has no
 	// state and no mock outputs); it is planned when that one is applied.
 	Deferred bool `json:"deferred,omitempty"`
@@ -157,6 +164,11 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 			return nil, err
 		}
 	}
+	if op.Writes {
+		if err := e.checkAccount(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if op.Backend {
 		// Every selected unit's state and every dependency's is used:
 		// check remote state can be reached before any terraform runs.
@@ -196,6 +208,10 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 		res, err := op.Steps(ctx, u)
 		if err != nil && u.stalledMessage() != "" && !errors.Is(err, context.Canceled) {
 			err = &UnitError{Message: u.stalledMessage() + "; it was stopped", Err: err}
+		}
+		if b := u.Config.Backend; b.Type == config.BackendLocal && op.Backend {
+			// terraform creates the state and its backup world-readable.
+			_ = local.MakePrivate(b.String("path"))
 		}
 		u.wd.Close()
 		res.Warnings = append(u.warnings, res.Warnings...)

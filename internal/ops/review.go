@@ -137,6 +137,9 @@ func Reviewed(plans *Result, destroy bool, ap Approver) Operation {
 		}
 		return res, u.Apply(ctx, p)
 	}
+	if !destroy {
+		op.Steps = verifyAfterApply(op.Steps)
+	}
 	return op
 }
 

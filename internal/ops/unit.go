@@ -37,6 +37,7 @@ type Unit struct {
 	inputs  []config.Input
 	deps    map[string]config.DependencyOutputs
 	depHash string
+	depUses []DependencyUse
 	mocked  []string
 	secrets []string
 	out     *redact.Writer
@@ -99,6 +100,7 @@ func (u *Unit) Render(ctx context.Context) error {
 	}
 	u.inputs, u.deps = inputs, deps
 	u.depHash = hashDeps(deps)
+	u.depUses = dependencyUses(u.Config, deps)
 	u.mocked = nil
 	for _, d := range u.Config.Dependencies {
 		if deps[d.Name].From == "mock_outputs" {
@@ -260,6 +262,9 @@ func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	}); err != nil {
 		return u.Fail(err)
 	}
+	if wd.LockChanged() {
+		u.Warn(LockWritten)
+	}
 	for _, w := range watch.found() {
 		u.mu.Lock()
 		u.warnings = append(u.warnings, w)
@@ -377,7 +382,8 @@ func (u *Unit) Validate(ctx context.Context) error {
 // it used; the plan is kept when keep is set and discarded otherwise.
 func (u *Unit) Planned(p *terraform.Plan, keep bool) UnitResult {
 	c := p.Changes
-	r := UnitResult{HasChanges: p.HasChanges, Changes: &c, DepHash: u.depHash, Mocked: u.mocked}
+	r := UnitResult{HasChanges: p.HasChanges, Changes: &c, DepHash: u.depHash, Mocked: u.mocked,
+		Dependencies: u.depUses, Resources: terraform.ResourceActions(p.JSON)}
 	switch {
 	case !p.HasChanges:
 		r.Message = "no changes"

@@ -41,6 +41,8 @@ type Workdir struct {
 	backendJSON []byte
 	out         io.Writer
 	versioned   bool
+	// lockChanged: the unit folder's lock file was written (LockChanged).
+	lockChanged bool
 	// lock is the working folder's lock, held until Close.
 	lock *os.File
 	// inputLines maps a line of the generated tfvars file to the input
@@ -235,6 +237,11 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	w.module, err = inspectModule(w.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading the configuration of %s: %w", u.Path, err)
+	}
+	// The unit's committed lock file decides the provider versions; its
+	// hash is part of the init key, so a changed one runs init.
+	if _, err := w.CopyLockIn(); err != nil {
+		return nil, fmt.Errorf("unit %s: %w", u.Path, err)
 	}
 	ok = true
 	return w, nil

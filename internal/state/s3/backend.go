@@ -47,7 +47,13 @@ func New(ctx context.Context, s Settings) (*Backend, error) {
 }
 
 func loadConfig(ctx context.Context, s Settings) (aws.Config, error) {
-	cfg, err := awsconf.LoadWith(ctx, s.AWSOptions())
+	return loadConfigWith(ctx, s, nil)
+}
+
+func loadConfigWith(ctx context.Context, s Settings, base *awsconf.Shared) (aws.Config, error) {
+	opts := s.AWSOptions()
+	opts.Base = base
+	cfg, err := awsconf.LoadWith(ctx, opts)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("state s3://%s/%s: %w", s.Bucket, s.ObjectKey(), err)
 	}
@@ -259,6 +265,9 @@ func (e *BucketNotFoundError) Is(target error) bool { return target == ErrBucket
 type Opener struct {
 	// Env is copied into every backend for messages.
 	Env string
+	// Base are the invocation's base credentials (an environment's
+	// assumed role), or nil for the default chain.
+	Base *awsconf.Shared
 
 	mu      sync.Mutex
 	configs map[string]aws.Config
@@ -275,7 +284,7 @@ func (o *Opener) Open(ctx context.Context, b config.Backend) (*Backend, error) {
 	defer o.mu.Unlock()
 	cfg, ok := o.configs[key]
 	if !ok {
-		if cfg, err = loadConfig(ctx, s); err != nil {
+		if cfg, err = loadConfigWith(ctx, s, o.Base); err != nil {
 			return nil, err
 		}
 		if o.configs == nil {
