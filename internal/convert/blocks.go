@@ -154,8 +154,10 @@ func (b *body) attribute(a *hclsyntax.Attribute) {
 		b.retrySetting(a)
 	case "terragrunt_version_constraint":
 		b.c.issue(a.SrcRange, a.Name, "stackctl does not run Terragrunt (terraform { version } constrains Terraform)")
-	case "iam_role", "iam_assume_role_duration", "iam_assume_role_session_name", "iam_web_identity_token":
-		b.c.issue(a.SrcRange, a.Name, "stackctl has no assumed role per environment yet: until it has, set assume_role in the generated provider block and in remote_state's config")
+	case "iam_role", "iam_assume_role_duration", "iam_assume_role_session_name":
+		// env.hcl's assume_role, worked out per environment (envRole)
+	case "iam_web_identity_token":
+		b.c.issue(a.SrcRange, a.Name, "stackctl's assume_role uses the default credential chain, which reads AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN itself: set those in the environment")
 	case "download_dir":
 		b.c.issue(a.SrcRange, a.Name, "stackctl keeps its working folders under .stackctl/cache")
 	default:

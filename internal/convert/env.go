@@ -54,6 +54,7 @@ func (c *converter) emitEnv(e *tgEnv) {
 		fmt.Fprintf(&w, "terragrunt_path = %q\n", e.rel)
 	}
 	w.WriteString("}\n")
+	w.WriteString(c.envRole(e))
 	c.addFile("infra/live/"+e.name+"/env.hcl", "", w.String())
 }
 

@@ -11,6 +11,7 @@ locals {
 terraform_version_constraint  = ">= 1.5.0"
 terragrunt_version_constraint = ">= 0.60"
 iam_role                      = "arn:aws:iam::${local.common.locals.account_ids[local.env_vars.locals.environment]}:role/terraform"
+iam_assume_role_duration      = 7200
 
 retryable_errors         = ["(?s).*RequestError: send request failed.*"]
 retry_max_attempts       = 5

@@ -8,6 +8,8 @@ include "envcommon" {
 
 prevent_destroy = true
 
+iam_assume_role_session_name = "deploy-prod-app"
+
 inputs = {
   instance_count = 3
 }
