@@ -132,8 +132,8 @@ func treeHashes(t *testing.T, dir string) map[string][32]byte {
 // stage and prod, mysql and webserver-cluster, a module ref per env),
 // converted with the real binary: list shows every environment's units,
 // render shows exactly the inputs Terragrunt would pass and each env's
-// module ref, validate passes on every environment, and the Terragrunt
-// files are unchanged.
+// module ref, validate passes on every environment, the files are as
+// stackctl fmt writes them, and the Terragrunt files are unchanged.
 func TestConvertTerragruntLiveExample(t *testing.T) {
 	if _, err := os.Stat("/opt/tf-plugins"); err != nil && os.Getenv("STACKCTL_PROVIDER_MIRROR") == "" {
 		t.Fatal("the converted tree generates an aws provider block: validate needs hashicorp/aws 5.100.0 in a filesystem mirror: /opt/tf-plugins, or set STACKCTL_PROVIDER_MIRROR")
@@ -171,6 +171,7 @@ func TestConvertTerragruntLiveExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.dir = out
+	tr.must(0, "fmt", "--check") // written as stackctl fmt writes it
 
 	// What the fixture's Terragrunt configuration declares: root.hcl's
 	// merge of the account, region and env locals, _envcommon's inputs,
