@@ -120,6 +120,7 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, a failed verif
 			a.ciCommand(nil, nil),
 			a.fmtCommand(nil),
 			a.providersCommand(nil),
+			a.convertCommand(nil),
 			a.completionCommand(),
 			a.completeCommand(),
 		},
