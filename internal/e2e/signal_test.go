@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -268,4 +269,50 @@ resource "terraform_data" "x" {
 	if r.code != 1 || strings.Contains(r.stdout, "passing reason") {
 		t.Errorf("max_attempts = 1 still retried (exit %d):\n%s", r.code, r)
 	}
+}
+
+// Local state's lock is terraform's fcntl lock: while a run holds it,
+// force-unlock says it ends with that process; once the run was killed,
+// the lock info left behind is named by plan and removed by force-unlock,
+// which checks its ID.
+func TestLocalForceUnlock(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/slow/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 60 }
+`
+	tr := newTree(t, files)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd, out, _ := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, cmd, out, "Provisioning with 'local-exec'")
+	info := tr.path(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")
+	var lock struct{ ID string }
+	if err := json.Unmarshal([]byte(tr.read(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")), &lock); err != nil || lock.ID == "" {
+		t.Fatalf("lock info: %v", err)
+	}
+	r := tr.must(1, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
+	contains(t, "force-unlock of a live holder", r.stderr, "held by a running process", "ends when the process that holds it ends")
+
+	// terraform dies holding the lock: the kernel drops the fcntl lock,
+	// the info file stays.
+	for _, p := range terraformUnder(t, tr.dir) {
+		pid, _ := strconv.Atoi(strings.Fields(p)[0])
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	_ = cmd.Wait()
+	if _, err := os.Stat(info); err != nil {
+		t.Fatalf("no lock info left behind: %v", err)
+	}
+	r = tr.must(1, "force-unlock", "dev", "-u", "slow", "not-the-id", "--auto-approve")
+	contains(t, "wrong id", r.stderr, "not by lock not-the-id")
+	r = tr.must(0, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
+	contains(t, "released", r.stdout, "Released lock "+lock.ID)
+	if _, err := os.Stat(info); err == nil {
+		t.Error("the lock info is still there")
+	}
+	tr.must(0, "plan", "dev", "-u", "slow", "--lock-timeout", "1s")
 }
