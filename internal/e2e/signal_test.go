@@ -29,7 +29,7 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 	tr := newTree(t, files)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := tr.command(ctx, "apply", "dev", "--unit", "slow", "--unit", "after", "--auto-approve", "--stream")
+	cmd, stdout, stderr := tr.Command(ctx, "apply", "dev", "--unit", "slow", "--unit", "after", "--auto-approve", "--stream")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 	}
 
 	// The state was written and no lock is left behind.
-	stateDir := tr.path(".stackctl/state/dev/slow")
+	stateDir := tr.Path(".stackctl/state/dev/slow")
 	data, err := os.ReadFile(filepath.Join(stateDir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatalf("no state saved after the interrupt: %v", err)
@@ -70,16 +70,16 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 		t.Errorf("lock left behind: %v", locks)
 	}
 	// No terraform outlives stackctl.
-	if pids := terraformUnder(t, tr.dir); len(pids) > 0 {
+	if pids := terraformUnder(t, tr.Dir); len(pids) > 0 {
 		t.Errorf("terraform processes still running in the tree: %v", pids)
 	}
 	// And the unit is usable at once: not locked. Its resource was cut short,
 	// so terraform plans to replace it.
-	r := tr.must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
-	if strings.Contains(r.stdout, "Error acquiring the state lock") {
+	r := tr.Must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
+	if strings.Contains(r.Stdout, "Error acquiring the state lock") {
 		t.Errorf("state still locked:\n%s", r)
 	}
-	contains(t, "plan after the interrupt", r.stdout, "plan dev: 1 succeeded")
+	contains(t, "plan after the interrupt", r.Stdout, "plan dev: 1 succeeded")
 }
 
 // terraformUnder lists terraform processes whose working folder is inside
