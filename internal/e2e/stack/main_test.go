@@ -7,6 +7,7 @@
 package stack
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,10 +15,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/stackctl/stackctl/internal/testutil/e2e"
 	"github.com/stackctl/stackctl/internal/testutil/moto"
@@ -90,16 +95,74 @@ type stackEnv struct {
 	srv  *moto.Server
 	tr   *e2e.Tree
 	cfg  aws.Config
+	// imageTag is what CI would pass as IMAGE_TAG (staging and prod).
+	imageTag string
+	// partnerCIDRs are env.hcl's partner_api_cidrs.
+	partnerCIDRs []string
+	// applied is set once apply succeeded; plans are the units' plans.
+	applied bool
+	plans   map[string]*unitPlan
+
+	mu      sync.Mutex
+	printed strings.Builder // everything stackctl printed, for the secret grep
 }
 
 func newStackEnv(t *testing.T, name string) *stackEnv {
 	t.Helper()
 	srv := moto.Start(t)
 	tr := repoTree(t)
+	// ssm_parameter() reads from the default region (AWS_REGION), which
+	// must be the environment's own.
 	tr.Env = append(tr.Env, srv.Env()...)
-	cfg := srv.AWSConfig(t)
-	cfg.Region = envRegion
-	return &stackEnv{name: name, srv: srv, tr: tr, cfg: cfg}
+	tr.Env = append(tr.Env, "AWS_REGION="+envRegion, "AWS_DEFAULT_REGION="+envRegion)
+	e := &stackEnv{name: name, srv: srv, tr: tr, cfg: srv.AWSConfig(t)}
+	e.cfg.Region = envRegion
+	if name != "dev" {
+		e.imageTag = "3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b"
+		tr.Env = append(tr.Env, "IMAGE_TAG="+e.imageTag)
+	}
+	if name == "staging" {
+		e.partnerCIDRs = []string{"203.0.113.0/24"}
+	}
+	e.seed(t)
+	return e
+}
+
+// seed does what README's "Before the first apply" asks of a team: the
+// domain's public zone exists, and the external services' secrets are in
+// SSM (here with made-up values).
+func (e *stackEnv) seed(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := route53.NewFromConfig(e.cfg).CreateHostedZone(ctx, &route53.CreateHostedZoneInput{
+		Name: aws.String(domain), CallerReference: aws.String("seed-" + e.name)}); err != nil {
+		t.Fatalf("creating the domain's zone: %v", err)
+	}
+	c := ssm.NewFromConfig(e.cfg)
+	for _, n := range []string{"MONGODB_URI", "DATADOG_API_KEY", "WEB_SENTRY_DSN", "API_SENTRY_DSN"} {
+		if _, err := c.PutParameter(ctx, &ssm.PutParameterInput{
+			Name:  aws.String("/bookmark-manager/" + e.name + "/inputs/" + n),
+			Type:  ssmtypes.ParameterTypeSecureString,
+			Value: aws.String("test-" + strings.ToLower(n) + "-" + e.name),
+		}); err != nil {
+			t.Fatalf("seeding %s: %v", n, err)
+		}
+	}
+}
+
+// run runs stackctl in the environment's tree for t and records what it
+// printed.
+func (e *stackEnv) run(t *testing.T, code int, args ...string) e2e.Result {
+	t.Helper()
+	return e.record(e.tr.With(t).Must(code, args...))
+}
+
+func (e *stackEnv) record(r e2e.Result) e2e.Result {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.printed.WriteString(r.Stdout)
+	e.printed.WriteString(r.Stderr)
+	return r
 }
 
 type stackSummary struct {

@@ -13,12 +13,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 )
 
 // envRegion is the region of every environment's env.hcl.
-const envRegion = "eu-west-1"
+const envRegion = "ap-northeast-1"
+
+// domain is stackctl.hcl's placeholder domain; its zone is the one a team
+// has before its first apply, so each test emulator gets it first.
+const domain = "bookmark-manager.test"
+
+// stackUnits are the units of every environment, in dependency order.
+var stackUnits = []string{"network", "database", "service", "edge"}
 
 // check is a read-only test of an applied environment. Checks of one
 // environment run in parallel on the same applied stack, between the
@@ -29,9 +39,11 @@ type check struct {
 }
 
 // The production stack end to end. dev and staging are each applied on a
-// private emulator, side by side; every check runs on the applied
-// environment; then a destroy leaves nothing. prod is validated and
-// planned from nothing (mock outputs stand in for its dependencies).
+// private emulator, side by side; the security properties are read from
+// the units' plans; every check runs on the applied environment; then a
+// destroy leaves nothing. prod is validated and planned from nothing (mock
+// outputs stand in for its dependencies), and its plans checked the same
+// way.
 func TestProductionStack(t *testing.T) {
 	needMirror(t)
 	for _, env := range []string{"dev", "staging"} {
@@ -39,14 +51,19 @@ func TestProductionStack(t *testing.T) {
 			t.Parallel()
 			e := newStackEnv(t, env)
 			e.validateBeforeBootstrap(t)
-			e.tr.With(t).Must(0, "bootstrap", env)
-			apply := summaryOf(t, e.tr.With(t).Must(0, "apply", env, "--auto-approve", "--json"))
+			e.run(t, 0, "bootstrap", env)
+			apply := summaryOf(t, e.run(t, 0, "apply", env, "--auto-approve", "--json"))
 			logTimes(t, "apply "+env, apply)
-			if got := len(apply.Units); got != 4 {
+			if got := len(apply.Units); got != len(stackUnits) {
 				t.Fatalf("applied %d units", got)
 			}
+			if env == "dev" {
+				e.noPasswordPrinted(t)
+			}
+			e.applied = true
+			e.plans = planUnits(t, e, stackUnits)
 			t.Run("checks", func(t *testing.T) {
-				for _, c := range checks() {
+				for _, c := range append(checks(), securityChecks()...) {
 					t.Run(c.name, func(t *testing.T) {
 						t.Parallel()
 						c.run(t, e)
@@ -60,18 +77,49 @@ func TestProductionStack(t *testing.T) {
 		t.Parallel()
 		e := newStackEnv(t, "prod")
 		e.validateBeforeBootstrap(t)
-		e.tr.With(t).Must(0, "bootstrap", "prod")
-		p := summaryOf(t, e.tr.With(t).Must(0, "plan", "prod", "--json"))
+		e.run(t, 0, "bootstrap", "prod")
+		p := summaryOf(t, e.run(t, 0, "plan", "prod", "--json"))
 		logTimes(t, "plan prod with mocks", p)
-		if len(p.Units) != 4 {
-			t.Errorf("plan prod: %d units, want 4", len(p.Units))
+		if len(p.Units) != len(stackUnits) {
+			t.Errorf("plan prod: %d units, want %d", len(p.Units), len(stackUnits))
 		}
 		for _, u := range p.Units {
 			if u.Changes == nil || u.Changes.Add == 0 {
 				t.Errorf("prod/%s: a plan from nothing should create resources: %+v", u.Unit, u.Changes)
 			}
 		}
+		e.plans = planUnits(t, e, stackUnits)
+		t.Run("checks", func(t *testing.T) {
+			for _, c := range securityChecks() {
+				if c.name == "ssm scopes" {
+					continue // the policies name parameters that exist only after apply
+				}
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					c.run(t, e)
+				})
+			}
+		})
+		// "latest" is refused where tags are immutable.
+		latest := e.tr.With(t)
+		latest.Env = append(latest.Env, "IMAGE_TAG=latest")
+		r := latest.Must(1, "plan", "prod", "--unit", "service")
+		if out := r.Stdout + r.Stderr; !strings.Contains(out, `image_tag "latest" cannot name a release`) {
+			t.Errorf("plan prod with IMAGE_TAG=latest: no refusal naming the tag:\n%s", r)
+		}
 	})
+}
+
+func securityChecks() []check {
+	return []check{
+		{"alb ingress", checkALBIngress},
+		{"origin header", checkOriginHeader},
+		{"ssm scopes", checkSSMScopes},
+		{"images", checkImages},
+		{"database settings", checkDatabaseSettings},
+		{"circuit breaker", checkCircuitBreaker},
+		{"buckets private", checkBucketsPrivate},
+	}
 }
 
 func checks() []check {
@@ -94,8 +142,8 @@ func checks() []check {
 func (e *stackEnv) validateBeforeBootstrap(t *testing.T) {
 	t.Helper()
 	tr := e.tr.With(t)
-	tr.Must(0, "validate", e.name)
-	r := tr.Must(0, "render", e.name)
+	e.record(tr.Must(0, "validate", e.name))
+	r := e.record(tr.Must(0, "render", e.name))
 	out := r.Stdout + r.Stderr
 	for _, dep := range []string{"network", "database", "service"} {
 		if !strings.Contains(out, "showing the outputs of "+dep+" as unknown: reading the state of "+dep) {
@@ -108,9 +156,9 @@ func (e *stackEnv) domain() string { return "app." + e.zone() }
 
 func (e *stackEnv) zone() string {
 	if e.name == "prod" {
-		return "bookmarks.example.com"
+		return domain
 	}
-	return e.name + ".bookmarks.example.com"
+	return e.name + "." + domain
 }
 
 func (e *stackEnv) tagFilter() []ec2types.Filter {
@@ -118,7 +166,7 @@ func (e *stackEnv) tagFilter() []ec2types.Filter {
 }
 
 func checkNoOpPlan(t *testing.T, e *stackEnv) {
-	plan := summaryOf(t, e.tr.With(t).Must(0, "plan", e.name, "--detailed-exitcode", "--json"))
+	plan := summaryOf(t, e.run(t, 0, "plan", e.name, "--detailed-exitcode", "--json"))
 	logTimes(t, "no-op plan "+e.name, plan)
 }
 
@@ -158,6 +206,9 @@ func checkDatabase(t *testing.T, e *stackEnv) {
 		t.Errorf("cluster %s %s %+v", aws.ToString(cl.Engine), aws.ToString(cl.EngineVersion), cl.ServerlessV2ScalingConfiguration)
 	}
 	want := map[string]int{"dev": 1, "staging": 2}[e.name]
+	if cl.DBClusterParameterGroup == nil || !strings.Contains(aws.ToString(cl.DBClusterParameterGroup), "aurora-postgresql17") {
+		t.Errorf("cluster parameter group %v", aws.ToString(cl.DBClusterParameterGroup))
+	}
 	if len(cl.DBClusterMembers) != want {
 		t.Errorf("%s has %d database instances, want %d", e.name, len(cl.DBClusterMembers), want)
 	}
@@ -263,7 +314,7 @@ func checkEdge(t *testing.T, e *stackEnv) {
 // destroyLeavesNothing destroys the environment and lists what is left.
 func (e *stackEnv) destroyLeavesNothing(t *testing.T) {
 	t.Helper()
-	destroy := summaryOf(t, e.tr.With(t).Must(0, "destroy", e.name, "--auto-approve", "--json"))
+	destroy := summaryOf(t, e.run(t, 0, "destroy", e.name, "--auto-approve", "--json"))
 	logTimes(t, "destroy "+e.name, destroy)
 	ctx := context.Background()
 	// A listing that fails proves nothing is left, so it fails the test.
@@ -306,4 +357,38 @@ func (e *stackEnv) destroyLeavesNothing(t *testing.T) {
 	})
 	acls, err := wafv2.NewFromConfig(e.cfg, func(o *wafv2.Options) { o.Region = "us-east-1" }).ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeCloudfront})
 	left("web ACLs", err, func() int { return len(acls.WebACLs) })
+	regional, err := wafv2.NewFromConfig(e.cfg).ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional})
+	left("regional web ACLs", err, func() int { return len(regional.WebACLs) })
+	// Buckets: only the state bucket stays (bootstrap's, not the stack's).
+	buckets, err := s3.NewFromConfig(e.cfg, func(o *s3.Options) { o.UsePathStyle = true }).ListBuckets(ctx, &s3.ListBucketsInput{})
+	left("buckets", err, func() int {
+		n := 0
+		for _, b := range buckets.Buckets {
+			if aws.ToString(b.Name) != "bookmark-manager-tfstate-"+e.name {
+				n++
+			}
+		}
+		return n
+	})
+	// SSM: only the team's inputs stay.
+	params, err := ssm.NewFromConfig(e.cfg).DescribeParameters(ctx, &ssm.DescribeParametersInput{})
+	left("SSM parameters", err, func() int {
+		n := 0
+		for _, p := range params.Parameters {
+			if !strings.Contains(aws.ToString(p.Name), "/inputs/") {
+				n++
+			}
+		}
+		return n
+	})
+	// Route53: the domain's zone stays, without the delegation; no health check.
+	r53 := route53.NewFromConfig(e.cfg)
+	zones, err := r53.ListHostedZones(ctx, &route53.ListHostedZonesInput{})
+	left("hosted zones besides the domain's", err, func() int { return len(zones.HostedZones) - 1 })
+	if err == nil && len(zones.HostedZones) == 1 {
+		records, err := r53.ListResourceRecordSets(ctx, &route53.ListResourceRecordSetsInput{HostedZoneId: zones.HostedZones[0].Id})
+		left("records in the domain's zone besides its SOA and NS", err, func() int { return len(records.ResourceRecordSets) - 2 })
+	}
+	checks, err := r53.ListHealthChecks(ctx, &route53.ListHealthChecksInput{})
+	left("health checks", err, func() int { return len(checks.HealthChecks) })
 }
