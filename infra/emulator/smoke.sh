@@ -355,7 +355,14 @@ for r in sorted({region, "us-east-1"}):
     chk(f"{r} alarms", [x["AlarmName"] for x in boto3.client("cloudwatch", region_name=r).describe_alarms()["MetricAlarms"]])
     chk(f"{r} scalable targets", [x["ResourceId"] for x in boto3.client("application-autoscaling", region_name=r).describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]])
 chk("iam roles", [x["RoleName"] for x in boto3.client("iam").list_roles()["Roles"] if x["RoleName"].startswith("bookmark-manager-")])
-chk("route53 zones", [z["Name"] for z in boto3.client("route53").list_hosted_zones()["HostedZones"]])
+# The domain's zone was seeded (a team's, not the stack's); it must be empty
+# again: no delegation left.
+r53 = boto3.client("route53")
+zones = r53.list_hosted_zones()["HostedZones"]
+chk("route53 zones", [z["Name"] for z in zones if z["Name"] != "bookmark-manager.test."])
+for z in zones:
+    if z["Name"] == "bookmark-manager.test.":
+        chk("records in the domain's zone", [r["Name"] + " " + r["Type"] for r in r53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"] if r["Type"] not in ("SOA", "NS") or r["Name"] != "bookmark-manager.test."])
 cf = boto3.client("cloudfront")
 chk("cloudfront distributions", [d["Id"] for d in (cf.list_distributions()["DistributionList"].get("Items") or [])])
 chk("cloudfront origin access controls", [o["Id"] for o in (cf.list_origin_access_controls()["OriginAccessControlList"].get("Items") or [])])

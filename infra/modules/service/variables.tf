@@ -260,7 +260,8 @@ variable "scheduled_scaling" {
   }
 
   validation {
-    condition     = var.scheduled_scaling == null || (var.scheduled_scaling.night_min_tasks >= 0 && var.scheduled_scaling.night_max_tasks >= var.scheduled_scaling.night_min_tasks)
+    # try(): terraform 1.11 evaluates both sides of ||, and null has no attributes.
+    condition     = try(var.scheduled_scaling.night_min_tasks >= 0 && var.scheduled_scaling.night_max_tasks >= var.scheduled_scaling.night_min_tasks, var.scheduled_scaling == null)
     error_message = "scheduled_scaling.night_min_tasks must be 0 or more and night_max_tasks at least that."
   }
 }
