@@ -1,5 +1,5 @@
 # The bookmark-manager production stack: four units per environment,
-# network → database → service → edge. See README.md and docs/configuration.md.
+# network → database → service → edge. See README.md and docs/architecture.md.
 project  = "bookmark-manager"
 live_dir = "infra/live"
 
@@ -24,6 +24,19 @@ remote_state {
   }
 }
 
+locals {
+  # The team's domain: set it before the first apply (README, "Before the
+  # first apply"). Its public Route53 zone must exist in the account: prod
+  # uses it as is, dev and staging get sub-zones delegated from it. The
+  # placeholder is a name Route53 accepts (example.com and friends it
+  # refuses as reserved) and that resolves nowhere (.test, RFC 6761).
+  domain = "bookmark-manager.test"
+
+  # Each environment's zone: the domain itself where env.hcl gives no
+  # subdomain (prod), else <subdomain>.<domain>.
+  zone = env.subdomain == "" ? local.domain : "${env.subdomain}.${local.domain}"
+}
+
 inputs = {
   project     = project
   environment = env.name
@@ -33,10 +46,13 @@ inputs = {
   # the provider settings an emulator needs; on AWS it is unset.
   aws_emulator = get_env("AWS_ENDPOINT_URL", "") != ""
 
-  # One layout for every environment; env.hcl gives the zone, the
-  # application hostname and the VPC's CIDR block.
-  dns_zone_name        = env.zone
-  app_domain           = env.domain
+  # One layout for every environment; env.hcl gives the subdomain, whether
+  # it has a partner API hostname, and the VPC's CIDR block.
+  dns_zone_name        = local.zone
+  dns_zone_mode        = env.subdomain == "" ? "existing" : "delegated"
+  dns_parent_zone_name = env.subdomain == "" ? "" : local.domain
+  app_domain           = "app.${local.zone}"
+  partner_api_domain   = env.partner_api ? "partner-api.${local.zone}" : ""
   vpc_cidr             = env.cidr
   public_subnet_cidrs  = [cidrsubnet(env.cidr, 8, 0), cidrsubnet(env.cidr, 8, 1)]
   private_subnet_cidrs = [cidrsubnet(env.cidr, 8, 10), cidrsubnet(env.cidr, 8, 11)]

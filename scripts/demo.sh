@@ -26,7 +26,7 @@ use_emulator() {
   local port
   port=$(cat "$run/emulator.port")
   export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-  export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
+  export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=ap-northeast-1 AWS_DEFAULT_REGION=ap-northeast-1
   # No instance metadata, no shared profile: only the emulator is ever asked.
   export AWS_EC2_METADATA_DISABLED=true AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
   export CHECKPOINT_DISABLE=1
@@ -56,6 +56,31 @@ start_emulator() {
   exit 1
 }
 
+# What README's "Before the first apply" asks of a team, done on the
+# emulator: the domain's public zone exists (dev's zone is delegated from
+# it), and the external services' secrets are in SSM (made-up values here).
+seed_emulator() {
+  python3 - <<'PY'
+import os
+import boto3
+from botocore.exceptions import ClientError
+
+ep = os.environ["AWS_ENDPOINT_URL"]
+r53 = boto3.client("route53", endpoint_url=ep, region_name="us-east-1")
+if not any(z["Name"] == "bookmark-manager.test." for z in r53.list_hosted_zones()["HostedZones"]):
+    r53.create_hosted_zone(Name="bookmark-manager.test", CallerReference="demo")
+ssm = boto3.client("ssm", endpoint_url=ep, region_name=os.environ["AWS_REGION"])
+for name in ["MONGODB_URI", "DATADOG_API_KEY", "WEB_SENTRY_DSN", "API_SENTRY_DSN"]:
+    try:
+        ssm.put_parameter(Name="/bookmark-manager/dev/inputs/" + name, Type="SecureString",
+                          Value="demo-" + name.lower(), Overwrite=False)
+    except ClientError as e:
+        if e.response["Error"]["Code"] != "ParameterAlreadyExists":
+            raise
+print("demo: seeded the domain's zone bookmark-manager.test and dev's external secrets in SSM")
+PY
+}
+
 stop_emulator() {
   if emulator_running; then
     local pid
@@ -78,6 +103,7 @@ up)
   }
   start_emulator
   use_emulator
+  seed_emulator
   echo
   echo "== stackctl bootstrap dev"
   "$stackctl" bootstrap dev
@@ -108,7 +134,7 @@ down)
 env)
   emulator_running || { echo "demo: no emulator running: make demo" >&2; exit 1; }
   port=$(cat "$run/emulator.port")
-  echo "export AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1"
+  echo "export AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=ap-northeast-1 AWS_DEFAULT_REGION=ap-northeast-1 AWS_EC2_METADATA_DISABLED=true AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1"
   ;;
 *)
   echo "usage: scripts/demo.sh up|down|env" >&2

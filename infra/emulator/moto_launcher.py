@@ -26,7 +26,9 @@ from moto.applicationautoscaling.responses import (  # noqa: E402
     ApplicationAutoScalingResponse,
 )
 from moto.cloudfront import models as cf_models  # noqa: E402
+from moto.ec2.models import flow_logs as ec2_flow_log_models  # noqa: E402
 from moto.ec2.models import security_groups as ec2_sg_models  # noqa: E402
+from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import models as iam_models  # noqa: E402
 from moto.iam.responses import IamResponse  # noqa: E402
 from moto.s3 import models as s3_models  # noqa: E402
@@ -229,6 +231,46 @@ def _sg_rule_description(self):
 ec2_sg_models.SecurityGroupRule.description = property(_sg_rule_description)
 
 
+# Gap 5b: the same for a rule whose source is a managed prefix list (the
+# ALB's HTTPS rule from CloudFront's origin-facing list): moto keeps only the
+# list's ID and drops the description that came with it.
+_orig_sg_rule_init = ec2_sg_models.SecurityGroupRule.__init__
+
+
+def _sg_rule_init(self, *args, **kwargs):
+    _orig_sg_rule_init(self, *args, **kwargs)
+    # (ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group, prefix_list_id)
+    pl = kwargs.get("prefix_list_id", args[7] if len(args) > 7 else None)
+    self._prefix_list_description = pl.get("Description") if isinstance(pl, dict) else None
+
+
+def _sg_rule_description_any(self):
+    return (self.ip_range.get("Description") or self.source_group.get("Description")
+            or getattr(self, "_prefix_list_description", None))
+
+
+ec2_sg_models.SecurityGroupRule.__init__ = _sg_rule_init
+ec2_sg_models.SecurityGroupRule.description = property(_sg_rule_description_any)
+
+
+# ---------------------------------------------------------------------------
+# Gap 8: ECS CreateService ignores enableExecuteCommand (UpdateService keeps
+# it), so a service created with ECS exec on reads back false and every plan
+# wants to turn it on. Keep the flag on the service.
+# ---------------------------------------------------------------------------
+_orig_ecs_create_service = EC2ContainerServiceResponse.create_service
+
+
+def _ecs_create_service(self):
+    result = _orig_ecs_create_service(self)
+    service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+    service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
+    return result
+
+
+EC2ContainerServiceResponse.create_service = _ecs_create_service
+
+
 # ---------------------------------------------------------------------------
 # Gap 6: S3 bucket policies are evaluated without their conditions. stackctl
 # bootstrap hardens the state bucket with a Deny on every request made
@@ -278,6 +320,29 @@ def _s3_bucket_get_permission(self, action, resource):
 
 
 s3_models.FakeBucket.get_permission = _s3_bucket_get_permission
+
+
+# ---------------------------------------------------------------------------
+# Gap 7: CreateFlowLogs to S3 takes everything after "arn:aws:s3:::" as the
+# bucket name, so a destination with a key prefix (arn:aws:s3:::BUCKET/PREFIX/,
+# which AWS documents and accepts) fails with "LogDestination: BUCKET/PREFIX/
+# does not exist". Check the bucket part only; the flow log keeps the full
+# destination, as AWS reports it.
+# ---------------------------------------------------------------------------
+_orig_create_flow_logs = ec2_flow_log_models.FlowLogsBackend.create_flow_logs
+
+
+def _create_flow_logs(self, *args, **kwargs):
+    dest = kwargs.get("log_destination")
+    if kwargs.get("log_destination_type") != "s3" or not dest or "/" not in dest.split(":", 5)[-1]:
+        return _orig_create_flow_logs(self, *args, **kwargs)
+    created, unsuccessful = _orig_create_flow_logs(self, *args, **dict(kwargs, log_destination=dest.split("/", 1)[0]))
+    for fl in created:
+        fl.log_destination = dest
+    return created, unsuccessful
+
+
+ec2_flow_log_models.FlowLogsBackend.create_flow_logs = _create_flow_logs
 
 
 def main(argv=None):

@@ -12,7 +12,7 @@
 # Environment knobs:
 #   TF_PROVIDER_MIRROR  filesystem mirror of providers      (default /opt/tf-plugins)
 #   SMOKE_PLUGIN_CACHE  terraform plugin cache dir          (default <workdir>/plugin-cache)
-#   SMOKE_REGION        region of the environment           (default eu-west-1)
+#   SMOKE_REGION        region of the environment           (default ap-northeast-1)
 #   SMOKE_PROFILE       full: prod-like shape (2 NAT gateways, 2 DB instances,
 #                       partner hostname, 2 tasks) -- the default;
 #                       dev: the modules' defaults (1 NAT, 1 instance, no partner)
@@ -25,7 +25,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 MODULES_DIR="$REPO/infra/modules"
 MODULES=(network database service edge)
 PYTHON="${PYTHON:-python3}"
-REGION="${SMOKE_REGION:-eu-west-1}"
+REGION="${SMOKE_REGION:-ap-northeast-1}"
 PROFILE="${SMOKE_PROFILE:-full}"
 case "$PROFILE" in full | dev) ;; *) echo "SMOKE_PROFILE must be full or dev" >&2; exit 1 ;; esac
 export SMOKE_PROFILE="$PROFILE"
@@ -191,15 +191,19 @@ def out(mod):
 full = os.environ["SMOKE_PROFILE"] == "full"
 v = {"project": "bookmark-manager", "environment": "smoke", "unit": unit,
      "aws_region": region, "aws_emulator": True}
-app_domain = "app.smoke.example.com"
+app_domain = "app.smoke.bookmark-manager.test"
 if unit == "network":
-    v.update(dns_zone_name="smoke.example.com", dns_zone_force_destroy=True)
+    # The parent zone is seeded before the network apply (seed_parent_zone).
+    v.update(dns_zone_name="smoke.bookmark-manager.test", dns_zone_mode="delegated",
+             dns_parent_zone_name="bookmark-manager.test", dns_zone_force_destroy=True,
+             log_bucket_force_destroy=True, log_bucket_retention_days=31)
     if full:  # prod-like shape so that every resource is exercised
         v.update(nat_gateway_count=2)
 elif unit == "database":
     n = out("network")
     v.update(private_subnet_ids=n["private_subnet_ids"],
-             database_security_group_id=n["database_security_group_id"])
+             database_security_group_id=n["database_security_group_id"],
+             backup_bucket_force_destroy=True)
     if full:  # prod sizes, but destroyable (no protection, no final snapshot)
         v.update(instance_count=2, min_capacity=2, max_capacity=16,
                  deletion_protection=False, final_snapshot=False)
@@ -212,9 +216,13 @@ elif unit == "service":
              dns_zone_id=n["dns_zone_id"],
              database_url_parameter_arn=d["database_url_parameter_arn"],
              ssm_parameter_prefix=d["ssm_parameter_prefix"],
+             log_bucket_name=n["log_bucket_name"], database_cluster_id=d["cluster_id"],
+             image_tag="smoke", external_secrets={
+                 "mongodb_uri": "mongodb+srv://smoke", "datadog_api_key": "smoke-dd",
+                 "web_sentry_dsn": "https://web@sentry.invalid/1", "api_sentry_dsn": "https://api@sentry.invalid/2"},
              app_domain=app_domain, ecr_force_delete=True)
     if full:
-        v.update(partner_api_domain="partner-api.smoke.example.com",
+        v.update(partner_api_domain="partner-api.smoke.bookmark-manager.test",
                  web_min_tasks=2, web_max_tasks=6, api_min_tasks=2, api_max_tasks=6,
                  alarm_email_addresses=["oncall@example.com"])
 elif unit == "edge":
@@ -222,6 +230,8 @@ elif unit == "edge":
     v.update(dns_zone_id=n["dns_zone_id"], alb_dns_name=s["alb_dns_name"],
              alb_zone_id=s["alb_zone_id"], app_domain=s["app_domain"],
              partner_api_domain=s["partner_api_domain"],
+             task_role_names=s["task_role_names"], origin_verify_header=s["origin_verify_header"],
+             origin_verify_key=s["origin_verify_key"],
              assets_bucket_force_destroy=True)
 with open(os.path.join(work, f"{unit}.tfvars.json"), "w") as f:
     json.dump(v, f, indent=2)
@@ -231,6 +241,9 @@ PY
 save_outputs() {
   tf "$1" output -json >"$WORK/$1.outputs.json"
 }
+
+# --- The domain's zone, which a team has before its first apply (dev's zone is delegated) ----
+step "seed-parent-zone" "$PYTHON" -c 'import boto3; boto3.client("route53").create_hosted_zone(Name="bookmark-manager.test", CallerReference="smoke")'
 
 # --- Apply in dependency order ---------------------------------------------------------------
 for m in "${MODULES[@]}"; do
@@ -342,7 +355,14 @@ for r in sorted({region, "us-east-1"}):
     chk(f"{r} alarms", [x["AlarmName"] for x in boto3.client("cloudwatch", region_name=r).describe_alarms()["MetricAlarms"]])
     chk(f"{r} scalable targets", [x["ResourceId"] for x in boto3.client("application-autoscaling", region_name=r).describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]])
 chk("iam roles", [x["RoleName"] for x in boto3.client("iam").list_roles()["Roles"] if x["RoleName"].startswith("bookmark-manager-")])
-chk("route53 zones", [z["Name"] for z in boto3.client("route53").list_hosted_zones()["HostedZones"]])
+# The domain's zone was seeded (a team's, not the stack's); it must be empty
+# again: no delegation left.
+r53 = boto3.client("route53")
+zones = r53.list_hosted_zones()["HostedZones"]
+chk("route53 zones", [z["Name"] for z in zones if z["Name"] != "bookmark-manager.test."])
+for z in zones:
+    if z["Name"] == "bookmark-manager.test.":
+        chk("records in the domain's zone", [r["Name"] + " " + r["Type"] for r in r53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"] if r["Type"] not in ("SOA", "NS") or r["Name"] != "bookmark-manager.test."])
 cf = boto3.client("cloudfront")
 chk("cloudfront distributions", [d["Id"] for d in (cf.list_distributions()["DistributionList"].get("Items") or [])])
 chk("cloudfront origin access controls", [o["Id"] for o in (cf.list_origin_access_controls()["OriginAccessControlList"].get("Items") or [])])

@@ -3,6 +3,7 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"github.com/stackctl/stackctl/internal/testutil/e2e"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -143,20 +144,20 @@ func TestConvertTerragruntLiveExample(t *testing.T) {
 	tgDir := copyFixture(t, "live-example", "git::git@github.com:acme/infrastructure-modules.git", "git::file://"+repo)
 	before := treeHashes(t, tgDir)
 	out := filepath.Join(t.TempDir(), "stackctl-live")
-	tr := &tree{t: t, dir: filepath.Dir(out), env: baseEnv(), timeout: 10 * 60e9}
+	tr := &tree{T: t, Bin: binary, Dir: filepath.Dir(out), Env: e2e.BaseEnv(), Timeout: 10 * 60e9}
 	if mirror := os.Getenv("STACKCTL_PROVIDER_MIRROR"); mirror != "" {
-		tr.env = append(tr.env, "STACKCTL_PROVIDER_MIRROR="+mirror)
+		tr.Env = append(tr.Env, "STACKCTL_PROVIDER_MIRROR="+mirror)
 	}
-	tr.env = append(tr.env, emulator(t).Env()...) // render reads dependency state from S3
+	tr.Env = append(tr.Env, emulator(t).Env()...) // render reads dependency state from S3
 
-	r := tr.must(0, "convert", "terragrunt", tgDir, "--out", out)
-	contains(t, "convert output", r.stdout, "qa         from non-prod/us-east-1/qa: mysql, webserver-cluster",
+	r := tr.Must(0, "convert", "terragrunt", tgDir, "--out", out)
+	contains(t, "convert output", r.Stdout, "qa         from non-prod/us-east-1/qa: mysql, webserver-cluster",
 		"prod       from prod/us-west-2/prod: mysql, webserver-cluster", "Everything was converted.")
 	if after := treeHashes(t, tgDir); !reflect.DeepEqual(before, after) {
 		t.Fatal("convert changed the Terragrunt tree")
 	}
-	again := tr.run("convert", "terragrunt", tgDir, "--out", out)
-	if again.code != 1 || !strings.Contains(again.stderr, "is not empty") {
+	again := tr.Run("convert", "terragrunt", tgDir, "--out", out)
+	if again.Code != 1 || !strings.Contains(again.Stderr, "is not empty") {
 		t.Errorf("converting into the same folder again: want exit 1 saying it is not empty\n%s", again)
 	}
 
@@ -170,8 +171,8 @@ func TestConvertTerragruntLiveExample(t *testing.T) {
 	if err := os.WriteFile(rootFile, root, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tr.dir = out
-	tr.must(0, "fmt", "--check") // written as stackctl fmt writes it
+	tr.Dir = out
+	tr.Must(0, "fmt", "--check") // written as stackctl fmt writes it
 
 	// What the fixture's Terragrunt configuration declares: root.hcl's
 	// merge of the account, region and env locals, _envcommon's inputs,
@@ -216,7 +217,7 @@ func TestConvertTerragruntLiveExample(t *testing.T) {
 		},
 	}
 	for _, env := range []string{"qa", "stage", "prod"} {
-		if got := lines(tr.must(0, "list", env).stdout); !reflect.DeepEqual(got, []string{"mysql", "webserver-cluster"}) {
+		if got := lines(tr.Must(0, "list", env).Stdout); !reflect.DeepEqual(got, []string{"mysql", "webserver-cluster"}) {
 			t.Errorf("list %s: %q", env, got)
 		}
 		var rendered struct {
@@ -230,8 +231,8 @@ func TestConvertTerragruntLiveExample(t *testing.T) {
 				Backend struct{ State string }
 			}
 		}
-		r := tr.must(0, "render", env, "--json")
-		if err := json.Unmarshal([]byte(r.stdout), &rendered); err != nil {
+		r := tr.Must(0, "render", env, "--json")
+		if err := json.Unmarshal([]byte(r.Stdout), &rendered); err != nil {
 			t.Fatalf("render %s: %v\n%s", env, err, r)
 		}
 		if len(rendered.Units) != 2 {
@@ -264,6 +265,6 @@ func TestConvertTerragruntLiveExample(t *testing.T) {
 				t.Errorf("%s/%s state: got %s, want %s", env, u.Path, u.Backend.State, want)
 			}
 		}
-		tr.must(0, "validate", env)
+		tr.Must(0, "validate", env)
 	}
 }

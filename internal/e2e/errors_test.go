@@ -100,8 +100,8 @@ inputs = { name = "service", upstream = dependency.db.outputs.vale }
 				files[k] = v
 			}
 			tr := newTree(t, files)
-			r := tr.must(1, c.args...)
-			contains(t, "stderr", r.stderr+r.stdout, c.wants...)
+			r := tr.Must(1, c.args...)
+			contains(t, "stderr", r.Stderr+r.Stdout, c.wants...)
 		})
 	}
 }
@@ -112,10 +112,10 @@ func TestBrokenOtherEnvironmentDoesNotMatter(t *testing.T) {
 	files["live/prod/env.hcl"] = `vars = { this is not hcl`
 	files["live/prod/network/unit.hcl"] = `source = ` + "\n"
 	tr := newTree(t, files)
-	r := tr.must(0, "plan", "dev", "--unit", "network")
-	contains(t, "plan", r.stdout, "plan dev: 1 succeeded")
-	r = tr.must(1, "list", "prod")
-	contains(t, "prod", r.stderr, "live/prod/env.hcl:1")
+	r := tr.Must(0, "plan", "dev", "--unit", "network")
+	contains(t, "plan", r.Stdout, "plan dev: 1 succeeded")
+	r = tr.Must(1, "list", "prod")
+	contains(t, "prod", r.Stderr, "live/prod/env.hcl:1")
 }
 
 // With downloads off, a terraform.version nothing on the machine satisfies
@@ -125,12 +125,12 @@ func TestMissingTerraformVersion(t *testing.T) {
 	files := chain()
 	files["stackctl.hcl"] = strings.Replace(rootFile, `version = ">= 1.5"`, `version = "~> 0.11.0"`, 1)
 	tr := newTree(t, files)
-	r := tr.must(1, "plan", "dev")
-	contains(t, "stderr", r.stderr, "no terraform satisfying ~> 0.11.0", "the terraform on PATH", "Install terraform ~> 0.11.0")
-	if strings.Contains(r.stderr, "<nil>") {
-		t.Errorf("the message carries an empty cause: %s", r.stderr)
+	r := tr.Must(1, "plan", "dev")
+	contains(t, "stderr", r.Stderr, "no terraform satisfying ~> 0.11.0", "the terraform on PATH", "Install terraform ~> 0.11.0")
+	if strings.Contains(r.Stderr, "<nil>") {
+		t.Errorf("the message carries an empty cause: %s", r.Stderr)
 	}
-	if strings.Contains(r.stdout, "▶") {
-		t.Errorf("units ran without a usable terraform:\n%s", r.stdout)
+	if strings.Contains(r.Stdout, "▶") {
+		t.Errorf("units ran without a usable terraform:\n%s", r.Stdout)
 	}
 }

@@ -63,8 +63,8 @@ inputs = {
 `,
 	}
 	tr := newTree(t, files)
-	r := tr.must(1, "plan", "dev", "--no-color")
-	text := r.stdout + r.stderr
+	r := tr.Must(1, "plan", "dev", "--no-color")
+	text := r.Stdout + r.Stderr
 	contains(t, "plan output", text, "live/dev/env.hcl:5", `instance_count = "two"`, "a number is required", "terraform said:")
 	if strings.Contains(text, "Error in database:") {
 		i := strings.Index(text, "Error in database:")

@@ -25,8 +25,8 @@ func dialogue(t *testing.T, tr *tree, args string, answers []string, ask func(i 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "script", "-qec", binary+" "+args, "/dev/null")
-	cmd.Dir = tr.dir
-	cmd.Env = append(tr.env, "TERM=xterm", "COLUMNS=120", "LINES=40")
+	cmd.Dir = tr.Dir
+	cmd.Env = append(tr.Env, "TERM=xterm", "COLUMNS=120", "LINES=40")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -106,11 +106,11 @@ func TestApplyShowsPlansBeforeAsking(t *testing.T) {
 	if code != 1 {
 		t.Errorf("a cancelled apply exits %d, want 1", code)
 	}
-	if _, err := os.Stat(tr.path("order.log")); err == nil {
-		t.Errorf("apply answered no still created something:\n%s", tr.read("order.log"))
+	if _, err := os.Stat(tr.Path("order.log")); err == nil {
+		t.Errorf("apply answered no still created something:\n%s", tr.Read("order.log"))
 	}
-	if _, err := os.Stat(tr.path(".stackctl/state/dev/net/terraform.tfstate")); err == nil {
-		st := tr.read(".stackctl/state/dev/net/terraform.tfstate")
+	if _, err := os.Stat(tr.Path(".stackctl/state/dev/net/terraform.tfstate")); err == nil {
+		st := tr.Read(".stackctl/state/dev/net/terraform.tfstate")
 		if strings.Contains(st, "terraform_data") {
 			t.Errorf("apply answered no wrote state:\n%s", st)
 		}
@@ -137,7 +137,7 @@ func TestApplyYesAppliesWhatWasShown(t *testing.T) {
 		t.Fatalf("apply answered yes twice: exit %d\n%s", code, shown)
 	}
 	contains(t, "terminal", shown, "apply dev: 2 succeeded")
-	if got := lines(tr.read("order.log")); len(got) != 2 || got[0] != "create net" || got[1] != "create app" {
+	if got := lines(tr.Read("order.log")); len(got) != 2 || got[0] != "create net" || got[1] != "create app" {
 		t.Errorf("order.log %q", got)
 	}
 	again, code := onTerminal(t, tr, "", "apply dev --no-color")

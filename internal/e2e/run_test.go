@@ -13,30 +13,30 @@ import (
 func TestListAndGraph(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, chain())
-	r := tr.must(0, "list", "dev")
-	if got, want := lines(r.stdout), []string{"network", "database", "monitoring", "service"}; !slices.Equal(got, want) {
+	r := tr.Must(0, "list", "dev")
+	if got, want := lines(r.Stdout), []string{"network", "database", "monitoring", "service"}; !slices.Equal(got, want) {
 		t.Fatalf("list: got %q, want %q", got, want)
 	}
-	r = tr.must(0, "graph", "dev", "--format", "mermaid")
-	contains(t, "mermaid graph", r.stdout, "graph RL", `n0["network"]`, "n1 --> n0")
-	r = tr.must(0, "graph", "dev", "--format", "json")
+	r = tr.Must(0, "graph", "dev", "--format", "mermaid")
+	contains(t, "mermaid graph", r.Stdout, "graph RL", `n0["network"]`, "n1 --> n0")
+	r = tr.Must(0, "graph", "dev", "--format", "json")
 	var g struct {
 		Units []struct {
 			Path         string   `json:"path"`
 			Dependencies []string `json:"dependencies"`
 		} `json:"units"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &g); err != nil {
-		t.Fatalf("graph json: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &g); err != nil {
+		t.Fatalf("graph json: %v\n%s", err, r.Stdout)
 	}
 	if len(g.Units) != 4 || g.Units[3].Path != "service" || !slices.Equal(g.Units[3].Dependencies, []string{"database"}) {
 		t.Fatalf("graph json: %+v", g)
 	}
-	r = tr.must(0, "graph", "dev")
-	contains(t, "dot graph", r.stdout, "digraph units", `"service" -> "database";`)
+	r = tr.Must(0, "graph", "dev")
+	contains(t, "dot graph", r.Stdout, "digraph units", `"service" -> "database";`)
 	// Flags go before or after ENV.
-	r = tr.must(0, "list", "--unit", "service", "dev")
-	if got := lines(r.stdout); !slices.Equal(got, []string{"service"}) {
+	r = tr.Must(0, "list", "--unit", "service", "dev")
+	if got := lines(r.Stdout); !slices.Equal(got, []string{"service"}) {
 		t.Errorf("list --unit service dev: %q", got)
 	}
 }
@@ -46,12 +46,12 @@ func TestApplyPlanOutputDestroy(t *testing.T) {
 	tr := newTree(t, chain())
 
 	// Without a terminal and without --auto-approve, apply refuses.
-	r := tr.must(1, "apply", "dev")
-	contains(t, "stderr", r.stderr, "needs --auto-approve")
+	r := tr.Must(1, "apply", "dev")
+	contains(t, "stderr", r.Stderr, "needs --auto-approve")
 
-	r = tr.must(0, "apply", "dev", "--auto-approve", "--parallelism", "2")
-	contains(t, "apply summary", r.stdout, "apply dev: 4 succeeded")
-	order := lines(tr.read("order.log"))
+	r = tr.Must(0, "apply", "dev", "--auto-approve", "--parallelism", "2")
+	contains(t, "apply summary", r.Stdout, "apply dev: 4 succeeded")
+	order := lines(tr.Read("order.log"))
 	before := func(a, b string) {
 		t.Helper()
 		ia, ib := slices.Index(order, a), slices.Index(order, b)
@@ -64,55 +64,55 @@ func TestApplyPlanOutputDestroy(t *testing.T) {
 	before("create network", "create monitoring")
 
 	// Outputs flow through two levels of dependencies, read from state.
-	r = tr.must(0, "output", "dev", "--unit", "service", "--json")
+	r = tr.Must(0, "output", "dev", "--unit", "service", "--json")
 	var outs map[string]struct {
 		Sensitive bool            `json:"sensitive"`
 		Type      json.RawMessage `json:"type"`
 		Value     json.RawMessage `json:"value"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &outs); err != nil {
-		t.Fatalf("output json: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &outs); err != nil {
+		t.Fatalf("output json: %v\n%s", err, r.Stdout)
 	}
 	if got := string(outs["value"].Value); got != `"service(database(network()))"` {
 		t.Errorf("service value = %s", got)
 	}
-	if !outs["token"].Sensitive || strings.Contains(r.stdout, "token-of-service") {
-		t.Errorf("sensitive output not masked: %s", r.stdout)
+	if !outs["token"].Sensitive || strings.Contains(r.Stdout, "token-of-service") {
+		t.Errorf("sensitive output not masked: %s", r.Stdout)
 	}
 
 	// For one unit the document is terraform's own `output -json`, byte for
 	// byte when nothing is sensitive.
-	r = tr.must(0, "output", "dev", "--unit", "service", "--json", "--show-sensitive")
+	r = tr.Must(0, "output", "dev", "--unit", "service", "--json", "--show-sensitive")
 	tf := exec.Command("terraform", "output", "-json")
-	tf.Dir = tr.path(".stackctl/cache/dev/service/src")
-	tf.Env = append(tr.env, "TF_CLI_CONFIG_FILE="+tr.path(".stackctl/cache/terraform.tfrc"))
+	tf.Dir = tr.Path(".stackctl/cache/dev/service/src")
+	tf.Env = append(tr.Env, "TF_CLI_CONFIG_FILE="+tr.Path(".stackctl/cache/terraform.tfrc"))
 	want, err := tf.Output()
 	if err != nil {
 		t.Fatalf("terraform output: %v", err)
 	}
-	if r.stdout != string(want) {
-		t.Errorf("output --json differs from terraform output -json:\nstackctl:\n%s\nterraform:\n%s", r.stdout, want)
+	if r.Stdout != string(want) {
+		t.Errorf("output --json differs from terraform output -json:\nstackctl:\n%s\nterraform:\n%s", r.Stdout, want)
 	}
 
 	// Several units: an object keyed by unit path.
-	r = tr.must(0, "output", "dev", "--json")
+	r = tr.Must(0, "output", "dev", "--json")
 	var all map[string]map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) != 4 {
-		t.Fatalf("output of all units: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &all); err != nil || len(all) != 4 {
+		t.Fatalf("output of all units: %v\n%s", err, r.Stdout)
 	}
 
 	// A second plan is a no-op and starts no init.
-	r = tr.must(0, "plan", "dev", "--detailed-exitcode")
-	contains(t, "no-op plan", r.stdout, "no changes")
-	if strings.Contains(r.stdout, "▶ init") {
-		t.Errorf("no-op plan ran terraform init again:\n%s", r.stdout)
+	r = tr.Must(0, "plan", "dev", "--detailed-exitcode")
+	contains(t, "no-op plan", r.Stdout, "no changes")
+	if strings.Contains(r.Stdout, "▶ init") {
+		t.Errorf("no-op plan ran terraform init again:\n%s", r.Stdout)
 	}
 
 	// Changing an input is a change: exit 2, with the counts.
-	tr.write(map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
+	tr.Write(map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
 inputs = { name = "network", sleep = 0, upstream = "edited" }
 `})
-	r = tr.must(2, "plan", "dev", "--detailed-exitcode", "--json")
+	r = tr.Must(2, "plan", "dev", "--detailed-exitcode", "--json")
 	var sum struct {
 		Changes bool `json:"changes"`
 		Units   []struct {
@@ -123,61 +123,61 @@ inputs = { name = "network", sleep = 0, upstream = "edited" }
 			} `json:"changes"`
 		} `json:"units"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
-		t.Fatalf("plan --json: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &sum); err != nil {
+		t.Fatalf("plan --json: %v\n%s", err, r.Stdout)
 	}
 	if len(sum.Units) != 4 {
-		t.Fatalf("plan summary has %d units, want 4: %s", len(sum.Units), r.stdout)
+		t.Fatalf("plan summary has %d units, want 4: %s", len(sum.Units), r.Stdout)
 	}
 	// terraform_data updates its input in place.
 	if n := sum.Units[0]; !sum.Changes || n.Unit != "network" || n.Changes == nil || *n.Changes != (struct{ Add, Change, Destroy int }{0, 1, 0}) {
-		t.Errorf("plan summary: %s", r.stdout)
+		t.Errorf("plan summary: %s", r.Stdout)
 	}
 	for _, u := range sum.Units[1:] {
 		if u.Changes == nil || u.Changes.Add+u.Changes.Change+u.Changes.Destroy != 0 {
-			t.Errorf("%s has changes before network is applied: %s", u.Unit, r.stdout)
+			t.Errorf("%s has changes before network is applied: %s", u.Unit, r.Stdout)
 		}
 	}
 
 	// Destroy runs in reverse order.
-	if err := os.Remove(tr.path("order.log")); err != nil {
+	if err := os.Remove(tr.Path("order.log")); err != nil {
 		t.Fatal(err)
 	}
-	r = tr.must(0, "destroy", "dev", "--auto-approve")
-	order = lines(tr.read("order.log"))
+	r = tr.Must(0, "destroy", "dev", "--auto-approve")
+	order = lines(tr.Read("order.log"))
 	before("destroy service", "destroy database")
 	before("destroy database", "destroy network")
 	before("destroy monitoring", "destroy network")
 
 	// Destroying again needs no terraform at all.
-	r = tr.must(0, "destroy", "dev", "--auto-approve")
-	contains(t, "second destroy", r.stdout, "no state: nothing to destroy")
+	r = tr.Must(0, "destroy", "dev", "--auto-approve")
+	contains(t, "second destroy", r.Stdout, "no state: nothing to destroy")
 }
 
 func TestUnitSelectionReadsDependencies(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, chain())
 	// database alone, before network exists: mocks stand in for a plan…
-	r := tr.must(0, "plan", "dev", "--unit", "database", "--stream")
-	contains(t, "plan with mocks", r.stdout, `"mock-network"`)
+	r := tr.Must(0, "plan", "dev", "--unit", "database", "--stream")
+	contains(t, "plan with mocks", r.Stdout, `"mock-network"`)
 	// …but never for an apply.
-	r = tr.must(1, "apply", "dev", "--unit", "database", "--auto-approve")
-	contains(t, "apply without dependency state", r.stdout, "has no state yet", "apply network first")
+	r = tr.Must(1, "apply", "dev", "--unit", "database", "--auto-approve")
+	contains(t, "apply without dependency state", r.Stdout, "has no state yet", "apply network first")
 
-	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
-	r = tr.must(0, "apply", "dev", "-u", "database", "--auto-approve")
-	if got := lines(tr.read("order.log")); !slices.Equal(got, []string{"create network", "create database"}) {
+	tr.Must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r = tr.Must(0, "apply", "dev", "-u", "database", "--auto-approve")
+	if got := lines(tr.Read("order.log")); !slices.Equal(got, []string{"create network", "create database"}) {
 		t.Errorf("selected units ran %q", got)
 	}
-	contains(t, "summary", r.stdout, "database", "apply dev: 1 succeeded")
-	if strings.Contains(r.stdout, "network ") {
-		t.Errorf("network ran although only database was selected:\n%s", r.stdout)
+	contains(t, "summary", r.Stdout, "database", "apply dev: 1 succeeded")
+	if strings.Contains(r.Stdout, "network ") {
+		t.Errorf("network ran although only database was selected:\n%s", r.Stdout)
 	}
 
 	// Globs and the environment variable.
-	tr.env = append(tr.env, "STACKCTL_UNIT=*ice", "STACKCTL_ENV=dev")
-	r = tr.must(0, "list")
-	if got := lines(r.stdout); !slices.Equal(got, []string{"service"}) {
+	tr.Env = append(tr.Env, "STACKCTL_UNIT=*ice", "STACKCTL_ENV=dev")
+	r = tr.Must(0, "list")
+	if got := lines(r.Stdout); !slices.Equal(got, []string{"service"}) {
 		t.Errorf("STACKCTL_UNIT glob selected %q", got)
 	}
 }
@@ -196,14 +196,14 @@ inputs = {
 }
 `
 	tr := newTree(t, files)
-	r := tr.must(1, "apply", "dev", "--auto-approve", "--json")
+	r := tr.Must(1, "apply", "dev", "--auto-approve", "--json")
 	var sum struct {
 		Result string `json:"result"`
 		Units  []struct {
 			Unit, Result, Note, Error, Log string
 		} `json:"units"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &sum); err != nil {
 		t.Fatalf("%v\n%s", err, r)
 	}
 	got := map[string]string{}
@@ -211,7 +211,7 @@ inputs = {
 		got[u.Unit] = u.Result
 		if u.Unit == "database" {
 			contains(t, "database error", u.Error, "terraform apply failed")
-			contains(t, "database log", tr.read(strings.TrimPrefix(u.Log, tr.dir+"/")), "failing on purpose")
+			contains(t, "database log", tr.Read(strings.TrimPrefix(u.Log, tr.Dir+"/")), "failing on purpose")
 		}
 		if u.Unit == "service" {
 			contains(t, "service note", u.Note, "database failed")
@@ -253,26 +253,26 @@ inputs = {
 }
 `
 	tr := newTree(t, files)
-	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
-	r := tr.must(0, "apply", "dev", "--unit", "leaky", "--auto-approve", "--stream")
-	r2 := tr.must(0, "render", "dev", "--unit", "leaky", "--format", "json")
-	logs := tr.read(".stackctl/logs/dev/leaky/apply.log")
-	for what, text := range map[string]string{"apply output": r.stdout + r.stderr, "render": r2.stdout, "log": logs} {
+	tr.Must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r := tr.Must(0, "apply", "dev", "--unit", "leaky", "--auto-approve", "--stream")
+	r2 := tr.Must(0, "render", "dev", "--unit", "leaky", "--format", "json")
+	logs := tr.Read(".stackctl/logs/dev/leaky/apply.log")
+	for what, text := range map[string]string{"apply output": r.Stdout + r.Stderr, "render": r2.Stdout, "log": logs} {
 		if strings.Contains(text, "token-of-network") {
 			t.Errorf("%s shows the secret:\n%s", what, text)
 		}
 	}
-	contains(t, "apply output", r.stdout, "(sensitive value)")
-	contains(t, "render", r2.stdout, `"sensitive": true`)
+	contains(t, "apply output", r.Stdout, "(sensitive value)")
+	contains(t, "render", r2.Stdout, `"sensitive": true`)
 	// The tfvars file holds the secret for terraform, readable by the owner only.
-	info, err := os.Stat(tr.path(".stackctl/cache/dev/leaky/src/stackctl.auto.tfvars.json"))
+	info, err := os.Stat(tr.Path(".stackctl/cache/dev/leaky/src/stackctl.auto.tfvars.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("tfvars mode %v", info.Mode().Perm())
 	}
-	if _, err := os.Stat(filepath.Join(tr.dir, "modules", "leaky", ".terraform")); err == nil {
+	if _, err := os.Stat(filepath.Join(tr.Dir, "modules", "leaky", ".terraform")); err == nil {
 		t.Errorf("the module folder was written to")
 	}
 }
@@ -280,22 +280,22 @@ inputs = {
 func TestCompletionAndHelp(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, chain())
-	r := tr.must(0, "completion", "bash")
-	contains(t, "bash completion", r.stdout, "complete -o default -F _stackctl stackctl")
-	r = tr.must(0, "__complete", "pl")
-	if got := lines(r.stdout); !slices.Equal(got, []string{"plan"}) {
+	r := tr.Must(0, "completion", "bash")
+	contains(t, "bash completion", r.Stdout, "complete -o default -F _stackctl stackctl")
+	r = tr.Must(0, "__complete", "pl")
+	if got := lines(r.Stdout); !slices.Equal(got, []string{"plan"}) {
 		t.Errorf("commands for 'pl': %q", got)
 	}
-	r = tr.must(0, "__complete", "plan", "")
-	if got := lines(r.stdout); !slices.Equal(got, []string{"dev"}) {
+	r = tr.Must(0, "__complete", "plan", "")
+	if got := lines(r.Stdout); !slices.Equal(got, []string{"dev"}) {
 		t.Errorf("environments: %q", got)
 	}
-	r = tr.must(0, "__complete", "plan", "dev", "--unit", "da")
-	if got := lines(r.stdout); !slices.Equal(got, []string{"database"}) {
+	r = tr.Must(0, "__complete", "plan", "dev", "--unit", "da")
+	if got := lines(r.Stdout); !slices.Equal(got, []string{"database"}) {
 		t.Errorf("units: %q", got)
 	}
-	r = tr.must(0, "plan", "--help")
-	contains(t, "help", r.stdout, "Examples:", "STACKCTL_PARALLELISM", "--detailed-exitcode")
+	r = tr.Must(0, "plan", "--help")
+	contains(t, "help", r.Stdout, "Examples:", "STACKCTL_PARALLELISM", "--detailed-exitcode")
 }
 
 // Local state and terraform's backup of it hold every secret of a unit's
@@ -303,10 +303,10 @@ func TestCompletionAndHelp(t *testing.T) {
 func TestLocalStateIsPrivate(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, chain())
-	tr.must(0, "apply", "dev", "-u", "network", "--auto-approve")
-	tr.write(map[string]string{"live/dev/network/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = \"network2\" }\n"})
-	tr.must(0, "apply", "dev", "-u", "network", "--auto-approve")
-	dir := tr.path(".stackctl/state/dev/network")
+	tr.Must(0, "apply", "dev", "-u", "network", "--auto-approve")
+	tr.Write(map[string]string{"live/dev/network/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = \"network2\" }\n"})
+	tr.Must(0, "apply", "dev", "-u", "network", "--auto-approve")
+	dir := tr.Path(".stackctl/state/dev/network")
 	for _, p := range []string{dir + "/terraform.tfstate", dir + "/terraform.tfstate.backup"} {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -345,17 +345,17 @@ inputs = {
 }
 `
 	tr := newTree(t, files)
-	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
-	r := tr.must(0, "apply", "dev", "--unit", "echo", "--auto-approve")
-	contains(t, "apply summary", r.stdout, `Warning: input "password"`, "live/dev/echo/unit.hcl:6", `variable "password" is not declared sensitive = true`)
+	tr.Must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	r := tr.Must(0, "apply", "dev", "--unit", "echo", "--auto-approve")
+	contains(t, "apply summary", r.Stdout, `Warning: input "password"`, "live/dev/echo/unit.hcl:6", `variable "password" is not declared sensitive = true`)
 	for _, args := range [][]string{{"output", "dev", "-u", "echo"}, {"output", "dev", "-u", "echo", "--json"}, {"output", "dev", "--json"}} {
-		r := tr.must(0, args...)
-		if strings.Contains(r.stdout, "token-of-network") {
-			t.Errorf("%v shows the secret:\n%s", args, r.stdout)
+		r := tr.Must(0, args...)
+		if strings.Contains(r.Stdout, "token-of-network") {
+			t.Errorf("%v shows the secret:\n%s", args, r.Stdout)
 		}
 	}
-	r = tr.must(0, "output", "dev", "-u", "echo", "--json", "--show-sensitive")
-	contains(t, "output --show-sensitive", r.stdout, "pw=token-of-network")
+	r = tr.Must(0, "output", "dev", "-u", "echo", "--json", "--show-sensitive")
+	contains(t, "output --show-sensitive", r.Stdout, "pw=token-of-network")
 }
 
 // `stackctl run` runs any terraform command across units in order; one
@@ -363,23 +363,23 @@ inputs = {
 func TestRunAnyTerraformCommand(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, chain())
-	tr.must(0, "apply", "dev", "--auto-approve")
-	r := tr.must(0, "run", "dev", "--", "state", "list")
-	contains(t, "state list", r.stdout, "[network] terraform_data.this", "[service] terraform_data.this", "run dev: 4 succeeded")
+	tr.Must(0, "apply", "dev", "--auto-approve")
+	r := tr.Must(0, "run", "dev", "--", "state", "list")
+	contains(t, "state list", r.Stdout, "[network] terraform_data.this", "[service] terraform_data.this", "run dev: 4 succeeded")
 	text, code := onTerminal(t, tr, "", "run dev -u network --no-color -- state list")
 	if code != 0 {
 		t.Fatalf("run on a terminal: exit %d\n%s", code, text)
 	}
 	contains(t, "run on a terminal", text, "── network run ──", "terraform_data.this")
-	r = tr.must(1, "run", "dev", "-u", "network", "--", "state", "rm", "terraform_data.this")
-	contains(t, "state rm", r.stderr, "add --auto-approve", "terraform state rm terraform_data.this changes state")
-	r = tr.must(0, "run", "dev", "-u", "network", "--auto-approve", "--", "state", "rm", "terraform_data.this")
-	r = tr.must(0, "run", "dev", "-u", "network", "--", "state", "list")
-	if strings.Contains(r.stdout, "terraform_data.this") {
-		t.Errorf("state rm did not remove it:\n%s", r.stdout)
+	r = tr.Must(1, "run", "dev", "-u", "network", "--", "state", "rm", "terraform_data.this")
+	contains(t, "state rm", r.Stderr, "add --auto-approve", "terraform state rm terraform_data.this changes state")
+	r = tr.Must(0, "run", "dev", "-u", "network", "--auto-approve", "--", "state", "rm", "terraform_data.this")
+	r = tr.Must(0, "run", "dev", "-u", "network", "--", "state", "list")
+	if strings.Contains(r.Stdout, "terraform_data.this") {
+		t.Errorf("state rm did not remove it:\n%s", r.Stdout)
 	}
-	r = tr.must(1, "run", "dev")
-	contains(t, "no command", r.stderr, `run needs the terraform command after "--"`)
+	r = tr.Must(1, "run", "dev")
+	contains(t, "no command", r.Stderr, `run needs the terraform command after "--"`)
 }
 
 // exclude leaves a unit out of multi-unit runs, saying why, unless --unit
@@ -402,19 +402,19 @@ inputs = { name = "network" }
 prevent_destroy = true
 `
 	tr := newTree(t, files)
-	r := tr.must(0, "apply", "dev", "--auto-approve")
-	contains(t, "apply", r.stderr, "leaving out monitoring: no monitoring in dev", "name it with --unit monitoring")
-	contains(t, "apply", r.stdout, "apply dev: 3 succeeded")
-	r = tr.must(0, "list", "dev")
-	contains(t, "list", r.stdout, "monitoring")
-	r = tr.must(0, "apply", "dev", "-u", "monitoring", "--auto-approve")
-	contains(t, "apply -u monitoring", r.stdout, "apply dev: 1 succeeded")
-	r = tr.must(1, "destroy", "dev", "--auto-approve")
-	contains(t, "destroy", r.stderr, "destroy refuses units that set prevent_destroy = true: network (prevent_destroy at live/dev/network/unit.hcl:3")
-	if got := lines(tr.read("order.log")); slices.Contains(got, "destroy network") || slices.Contains(got, "destroy service") {
+	r := tr.Must(0, "apply", "dev", "--auto-approve")
+	contains(t, "apply", r.Stderr, "leaving out monitoring: no monitoring in dev", "name it with --unit monitoring")
+	contains(t, "apply", r.Stdout, "apply dev: 3 succeeded")
+	r = tr.Must(0, "list", "dev")
+	contains(t, "list", r.Stdout, "monitoring")
+	r = tr.Must(0, "apply", "dev", "-u", "monitoring", "--auto-approve")
+	contains(t, "apply -u monitoring", r.Stdout, "apply dev: 1 succeeded")
+	r = tr.Must(1, "destroy", "dev", "--auto-approve")
+	contains(t, "destroy", r.Stderr, "destroy refuses units that set prevent_destroy = true: network (prevent_destroy at live/dev/network/unit.hcl:3")
+	if got := lines(tr.Read("order.log")); slices.Contains(got, "destroy network") || slices.Contains(got, "destroy service") {
 		t.Errorf("a refused destroy destroyed something: %q", got)
 	}
-	tr.must(0, "destroy", "dev", "-u", "service", "--auto-approve")
+	tr.Must(0, "destroy", "dev", "-u", "service", "--auto-approve")
 }
 
 // Hooks run around terraform steps in the unit's working folder with its
@@ -457,16 +457,16 @@ before_hook "lint" {
 }
 `
 	tr := newTree(t, files)
-	r := tr.must(1, "apply", "dev", "--auto-approve", "--json")
-	got := tr.read("hooks.log")
+	r := tr.Must(1, "apply", "dev", "--auto-approve", "--json")
+	got := tr.Read("hooks.log")
 	for _, want := range []string{"before apply network in network", "before apply database in database", "error hook for service", "after service"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("hooks.log lacks %q:\n%s", want, got)
 		}
 	}
-	contains(t, "summary", r.stdout, `before_hook \"lint\" (live/dev/monitoring/unit.hcl:6`, "failed: exit status 3")
-	if slices.Contains(lines(tr.read("order.log")), "create monitoring") {
+	contains(t, "summary", r.Stdout, `before_hook \"lint\" (live/dev/monitoring/unit.hcl:6`, "failed: exit status 3")
+	if slices.Contains(lines(tr.Read("order.log")), "create monitoring") {
 		t.Error("monitoring applied although its before_hook failed")
 	}
-	contains(t, "monitoring's log", tr.read(".stackctl/logs/dev/monitoring/apply.log"), "lint: 2 problems", `stackctl: before_hook "lint" before terraform apply`)
+	contains(t, "monitoring's log", tr.Read(".stackctl/logs/dev/monitoring/apply.log"), "lint: 2 problems", `stackctl: before_hook "lint" before terraform apply`)
 }

@@ -75,7 +75,7 @@ remote_state {
 		files[k] = v
 	}
 	tr := newTree(t, files)
-	tr.env = append(tr.env, srv.Env()...)
+	tr.Env = append(tr.Env, srv.Env()...)
 	return tr, srv, project + "-tfstate-dev"
 }
 
@@ -114,8 +114,8 @@ func objectVersions(t *testing.T, c *s3.Client, bucket string) string {
 func TestS3BootstrapIsHardenedAndIdempotent(t *testing.T) {
 	t.Parallel()
 	tr, srv, bucket := s3Tree(t, nil)
-	r := tr.must(0, "bootstrap", "dev")
-	contains(t, "bootstrap", r.stdout, "s3://"+bucket, "created")
+	r := tr.Must(0, "bootstrap", "dev")
+	contains(t, "bootstrap", r.Stdout, "s3://"+bucket, "created")
 	c := s3Client(t, srv)
 	ctx := context.Background()
 	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
@@ -139,19 +139,19 @@ func TestS3BootstrapIsHardenedAndIdempotent(t *testing.T) {
 	if pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}); err == nil && strings.Contains(aws.ToString(pol.Policy), "aws:SecureTransport") {
 		t.Errorf("a TLS-only policy on a plain-HTTP endpoint: %s", aws.ToString(pol.Policy))
 	}
-	contains(t, "bootstrap", r.stdout, "not applicable")
+	contains(t, "bootstrap", r.Stdout, "not applicable")
 	// A second run finds everything in place and changes nothing.
-	r = tr.must(0, "bootstrap", "dev", "--json")
+	r = tr.Must(0, "bootstrap", "dev", "--json")
 	var doc struct {
 		Reports []struct {
 			Checks []struct{ Setting, Status string }
 		}
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if len(doc.Reports) != 1 || len(doc.Reports[0].Checks) == 0 {
-		t.Fatalf("second bootstrap: want one report with its checks:\n%s", r.stdout)
+		t.Fatalf("second bootstrap: want one report with its checks:\n%s", r.Stdout)
 	}
 	for _, ch := range doc.Reports[0].Checks {
 		if ch.Status != "ok" && ch.Status != "not applicable" {
@@ -168,20 +168,20 @@ func TestS3AuditChangesNothingUntilFix(t *testing.T) {
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}
-	r := tr.must(2, "bootstrap", "dev")
-	contains(t, "audit", r.stdout, "missing", "versioning", "encryption", "block_public_acls", "restrict_public_buckets")
-	contains(t, "audit", r.stderr, "nothing was changed", "stackctl bootstrap dev --fix")
+	r := tr.Must(2, "bootstrap", "dev")
+	contains(t, "audit", r.Stdout, "missing", "versioning", "encryption", "block_public_acls", "restrict_public_buckets")
+	contains(t, "audit", r.Stderr, "nothing was changed", "stackctl bootstrap dev --fix")
 	if v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatalf("versioning after the audit: %v", err)
 	} else if v.Status == s3types.BucketVersioningStatusEnabled {
 		t.Error("the audit enabled versioning")
 	}
-	r = tr.must(0, "bootstrap", "dev", "--fix")
-	contains(t, "fix", r.stdout, "fixed")
+	r = tr.Must(0, "bootstrap", "dev", "--fix")
+	contains(t, "fix", r.Stdout, "fixed")
 	if v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); err != nil || v.Status != s3types.BucketVersioningStatusEnabled {
 		t.Errorf("--fix did not enable versioning (%v)", err)
 	}
-	tr.must(0, "bootstrap", "dev")
+	tr.Must(0, "bootstrap", "dev")
 }
 
 func TestS3StateApplyOutputsNoOp(t *testing.T) {
@@ -190,30 +190,30 @@ func TestS3StateApplyOutputsNoOp(t *testing.T) {
 	c := s3Client(t, srv)
 
 	// Before bootstrap: one clear message, and no terraform ran.
-	r := tr.must(1, "plan", "dev")
-	contains(t, "plan before bootstrap", r.stderr, bucket, "does not exist", "stackctl bootstrap dev")
-	if strings.Contains(r.stdout, "▶") {
-		t.Errorf("units ran against a missing bucket:\n%s", r.stdout)
+	r := tr.Must(1, "plan", "dev")
+	contains(t, "plan before bootstrap", r.Stderr, bucket, "does not exist", "stackctl bootstrap dev")
+	if strings.Contains(r.Stdout, "▶") {
+		t.Errorf("units ran against a missing bucket:\n%s", r.Stdout)
 	}
 
-	tr.must(0, "bootstrap", "dev")
-	tr.must(0, "apply", "dev", "--auto-approve")
+	tr.Must(0, "bootstrap", "dev")
+	tr.Must(0, "apply", "dev", "--auto-approve")
 	want := []string{"database/terraform.tfstate", "monitoring/terraform.tfstate", "network/terraform.tfstate", "service/terraform.tfstate"}
 	if got := objectKeys(t, c, bucket); !slices.Equal(got, want) {
 		t.Errorf("state objects %v, want %v", got, want)
 	}
-	if _, err := os.Stat(tr.path(".stackctl/state")); err == nil {
+	if _, err := os.Stat(tr.Path(".stackctl/state")); err == nil {
 		t.Error("local state written although remote_state is s3")
 	}
 
 	// Outputs come straight from the S3 objects: no terraform on PATH.
-	tr.env = append(tr.env, "PATH=/usr/bin:/bin")
-	r = tr.must(0, "output", "dev", "--unit", "service", "--json")
-	contains(t, "outputs from S3", r.stdout, `"value": "service(database(network()))"`)
-	tr.env = tr.env[:len(tr.env)-1]
+	tr.Env = append(tr.Env, "PATH=/usr/bin:/bin")
+	r = tr.Must(0, "output", "dev", "--unit", "service", "--json")
+	contains(t, "outputs from S3", r.Stdout, `"value": "service(database(network()))"`)
+	tr.Env = tr.Env[:len(tr.Env)-1]
 
-	r = tr.must(0, "plan", "dev", "--detailed-exitcode")
-	contains(t, "no-op plan", r.stdout, "plan dev: 4 succeeded")
+	r = tr.Must(0, "plan", "dev", "--detailed-exitcode")
+	contains(t, "no-op plan", r.Stdout, "plan dev: 4 succeeded")
 }
 
 // Two applies of one unit at once, from two checkouts sharing one state
@@ -230,25 +230,25 @@ func TestS3ConcurrentAppliesLock(t *testing.T) {
 inputs = { name = "slow", sleep = 15 }
 `,
 	})
-	tr.must(0, "bootstrap", "dev")
+	tr.Must(0, "bootstrap", "dev")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	first, out1, err1 := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	first, out1, err1 := tr.Command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, first, out1, "Provisioning with 'local-exec'")
 	t0 := time.Now()
-	r := tr.checkout().must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
+	r := tr.Checkout().Must(1, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "2s")
 	if d := time.Since(t0); d < 2*time.Second {
 		t.Errorf("the second apply gave up after %s, before the lock timeout", d)
 	}
-	contains(t, "second apply", r.stdout, "the state of slow is locked by", " since ", "(apply, terraform", "stackctl force-unlock dev --unit slow ")
+	contains(t, "second apply", r.Stdout, "the state of slow is locked by", " since ", "(apply, terraform", "stackctl force-unlock dev --unit slow ")
 	if err := first.Wait(); err != nil {
 		t.Fatalf("first apply: %v\n%s\n%s", err, out1, err1)
 	}
-	r = tr.must(0, "output", "dev", "--unit", "slow", "--json")
-	contains(t, "state after both", r.stdout, `"value": "slow()"`)
+	r = tr.Must(0, "output", "dev", "--unit", "slow", "--json")
+	contains(t, "state after both", r.Stdout, `"value": "slow()"`)
 	if got := objectKeys(t, s3Client(t, srv), bucket); !slices.Equal(got, []string{"slow/terraform.tfstate"}) {
 		t.Errorf("objects after both applies: %v (a lock left behind?)", got)
 	}
@@ -263,16 +263,16 @@ func TestS3ForceUnlock(t *testing.T) {
 inputs = { name = "slow", sleep = 60 }
 `,
 	})
-	tr.must(0, "bootstrap", "dev")
+	tr.Must(0, "bootstrap", "dev")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, out, _ := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	cmd, out, _ := tr.Command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, cmd, out, "Provisioning with 'local-exec'")
 	// terraform dies holding its lock, as in a crash or an OOM kill.
-	pids := terraformUnder(t, tr.dir)
+	pids := terraformUnder(t, tr.Dir)
 	if len(pids) == 0 {
 		t.Fatal("no terraform process to kill")
 	}
@@ -282,20 +282,20 @@ inputs = { name = "slow", sleep = 60 }
 	}
 	_ = cmd.Wait()
 
-	r := tr.must(1, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
-	i := strings.Index(r.stdout, "force-unlock dev --unit slow ")
+	r := tr.Must(1, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
+	i := strings.Index(r.Stdout, "force-unlock dev --unit slow ")
 	if i < 0 {
 		t.Fatalf("no lock reported:\n%s", r)
 	}
-	id := strings.Fields(r.stdout[i+len("force-unlock dev --unit slow "):])[0]
+	id := strings.Fields(r.Stdout[i+len("force-unlock dev --unit slow "):])[0]
 
-	r = tr.must(1, "force-unlock", "dev", "--unit", "slow", "not-the-id", "--auto-approve")
-	contains(t, "wrong id", r.stderr, "not by lock not-the-id")
-	r = tr.must(1, "force-unlock", "dev", "--unit", "slow", id)
-	contains(t, "no terminal", r.stderr, "needs --auto-approve")
-	r = tr.must(0, "force-unlock", "dev", "--unit", "slow", id, "--auto-approve")
-	contains(t, "released", r.stdout, "Released lock "+id)
-	tr.must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
+	r = tr.Must(1, "force-unlock", "dev", "--unit", "slow", "not-the-id", "--auto-approve")
+	contains(t, "wrong id", r.Stderr, "not by lock not-the-id")
+	r = tr.Must(1, "force-unlock", "dev", "--unit", "slow", id)
+	contains(t, "no terminal", r.Stderr, "needs --auto-approve")
+	r = tr.Must(0, "force-unlock", "dev", "--unit", "slow", id, "--auto-approve")
+	contains(t, "released", r.Stdout, "Released lock "+id)
+	tr.Must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
 }
 
 func closedPort(t *testing.T) int {
@@ -313,22 +313,22 @@ func closedPort(t *testing.T) int {
 func TestS3UnreachableOrNoCredentials(t *testing.T) {
 	t.Parallel()
 	tr, srv, bucket := s3Tree(t, nil)
-	tr.must(0, "bootstrap", "dev")
-	tr.must(0, "apply", "dev", "--unit", "network", "--auto-approve")
+	tr.Must(0, "bootstrap", "dev")
+	tr.Must(0, "apply", "dev", "--unit", "network", "--auto-approve")
 	c := s3Client(t, srv)
 	before := objectVersions(t, c, bucket)
-	tr.write(map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
+	tr.Write(map[string]string{"live/dev/network/unit.hcl": `source = "../../../modules/step"
 inputs = { name = "network", upstream = "changed" }
 `})
-	good := tr.env
+	good := tr.Env
 
-	tr.env = append(slices.Clone(good), fmt.Sprintf("AWS_ENDPOINT_URL=http://127.0.0.1:%d", closedPort(t)))
+	tr.Env = append(slices.Clone(good), fmt.Sprintf("AWS_ENDPOINT_URL=http://127.0.0.1:%d", closedPort(t)))
 	t0 := time.Now()
-	r := tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	r := tr.Must(1, "apply", "dev", "--unit", "network", "--auto-approve")
 	if d := time.Since(t0); d > 30*time.Second {
 		t.Errorf("an unreachable endpoint took %s to report", d)
 	}
-	contains(t, "wrong endpoint", r.stderr, "cannot reach http://127.0.0.1:")
+	contains(t, "wrong endpoint", r.Stderr, "cannot reach http://127.0.0.1:")
 
 	var noCreds []string
 	for _, kv := range good {
@@ -336,24 +336,24 @@ inputs = { name = "network", upstream = "changed" }
 			noCreds = append(noCreds, kv)
 		}
 	}
-	tr.env = append(noCreds, "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials", "AWS_CONFIG_FILE=/nonexistent/config", "AWS_EC2_METADATA_DISABLED=true")
-	r = tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
-	contains(t, "no credentials", strings.ToLower(r.stderr), "credentials")
+	tr.Env = append(noCreds, "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials", "AWS_CONFIG_FILE=/nonexistent/config", "AWS_EC2_METADATA_DISABLED=true")
+	r = tr.Must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	contains(t, "no credentials", strings.ToLower(r.Stderr), "credentials")
 
 	// Off AWS the metadata service, the chain's last link, does not answer:
 	// that is still "no credentials", not an endpoint to check.
-	tr.env = append(noCreds, "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials", "AWS_CONFIG_FILE=/nonexistent/config",
+	tr.Env = append(noCreds, "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials", "AWS_CONFIG_FILE=/nonexistent/config",
 		fmt.Sprintf("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%d", closedPort(t)))
-	r = tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
-	contains(t, "no credentials, silent metadata service", r.stderr, "AWS_ACCESS_KEY_ID")
-	if strings.Contains(r.stderr, "cannot reach") {
-		t.Errorf("a silent metadata service reported as an unreachable endpoint:\n%s", r.stderr)
+	r = tr.Must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	contains(t, "no credentials, silent metadata service", r.Stderr, "AWS_ACCESS_KEY_ID")
+	if strings.Contains(r.Stderr, "cannot reach") {
+		t.Errorf("a silent metadata service reported as an unreachable endpoint:\n%s", r.Stderr)
 	}
 
 	if after := objectVersions(t, c, bucket); after != before {
 		t.Errorf("state changed:\nbefore %s\nafter  %s", before, after)
 	}
-	tr.env = good
+	tr.Env = good
 }
 
 // --lock-timeout is waited out in full: terraform alone retries a lock at
@@ -368,25 +368,25 @@ func TestS3LockTimeoutIsWaitedInFull(t *testing.T) {
 inputs = { name = "slow", sleep = 20 }
 `,
 	})
-	tr.must(0, "bootstrap", "dev")
+	tr.Must(0, "bootstrap", "dev")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	first, out1, err1 := tr.command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
+	first, out1, err1 := tr.Command(ctx, "apply", "dev", "--unit", "slow", "--auto-approve", "--stream")
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, first, out1, "Provisioning with 'local-exec'")
-	second := tr.checkout()
-	second.write(map[string]string{"live/dev/slow/unit.hcl": `source = "../../../modules/step"
+	second := tr.Checkout()
+	second.Write(map[string]string{"live/dev/slow/unit.hcl": `source = "../../../modules/step"
 inputs = { name = "slow2" }
 `})
-	r := second.must(0, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "28s")
-	contains(t, "second apply", r.stdout, "Apply complete!")
+	r := second.Must(0, "apply", "dev", "--unit", "slow", "--auto-approve", "--lock-timeout", "28s")
+	contains(t, "second apply", r.Stdout, "Apply complete!")
 	if err := first.Wait(); err != nil {
 		t.Fatalf("first apply: %v\n%s\n%s", err, out1, err1)
 	}
-	r = tr.must(0, "output", "dev", "--unit", "slow", "--json")
-	contains(t, "state after both", r.stdout, `"value": "slow2()"`)
+	r = tr.Must(0, "output", "dev", "--unit", "slow", "--json")
+	contains(t, "state after both", r.Stdout, `"value": "slow2()"`)
 }
 
 // On a stock emulator served over plain HTTP — as an S3-compatible store on
@@ -409,14 +409,14 @@ remote_state {
 }
 `
 	tr := newTree(t, files)
-	tr.env = append(tr.env, srv.Env()...)
-	r := tr.must(0, "bootstrap", "dev")
-	contains(t, "bootstrap", r.stdout, "policy.deny_insecure_transport", "not applicable", "is plain HTTP")
-	tr.must(0, "apply", "dev", "--auto-approve")
-	r = tr.must(0, "output", "dev", "-u", "network", "--json")
-	contains(t, "output", r.stdout, `"network()"`)
-	r = tr.must(0, "bootstrap", "dev")
-	contains(t, "second bootstrap", r.stdout, "0 missing")
+	tr.Env = append(tr.Env, srv.Env()...)
+	r := tr.Must(0, "bootstrap", "dev")
+	contains(t, "bootstrap", r.Stdout, "policy.deny_insecure_transport", "not applicable", "is plain HTTP")
+	tr.Must(0, "apply", "dev", "--auto-approve")
+	r = tr.Must(0, "output", "dev", "-u", "network", "--json")
+	contains(t, "output", r.Stdout, `"network()"`)
+	r = tr.Must(0, "bootstrap", "dev")
+	contains(t, "second bootstrap", r.Stdout, "0 missing")
 }
 
 // An environment's assume_role: terraform runs with the role's
@@ -449,14 +449,14 @@ allowed_account_ids = [` + allowed + `]
 	}
 	files["live/dev/env.hcl"] = env(`"999999999999"`)
 	tr := newTree(t, files)
-	tr.env = append(tr.env, srv.Env()...)
-	r := tr.must(1, "apply", "dev", "-u", "who", "--auto-approve")
-	contains(t, "apply with another account's credentials", r.stderr, "account 123456789012", "assumed-role/deploy/stackctl-dev", "not among allowed_account_ids of environment dev (999999999999)", "nothing was changed")
-	tr.must(0, "plan", "dev", "-u", "who")
+	tr.Env = append(tr.Env, srv.Env()...)
+	r := tr.Must(1, "apply", "dev", "-u", "who", "--auto-approve")
+	contains(t, "apply with another account's credentials", r.Stderr, "account 123456789012", "assumed-role/deploy/stackctl-dev", "not among allowed_account_ids of environment dev (999999999999)", "nothing was changed")
+	tr.Must(0, "plan", "dev", "-u", "who")
 
-	tr.write(map[string]string{"live/dev/env.hcl": env(`"123456789012"`)})
-	tr.must(0, "apply", "dev", "-u", "who", "--auto-approve")
-	key := strings.TrimSpace(tr.read("who.txt"))
+	tr.Write(map[string]string{"live/dev/env.hcl": env(`"123456789012"`)})
+	tr.Must(0, "apply", "dev", "-u", "who", "--auto-approve")
+	key := strings.TrimSpace(tr.Read("who.txt"))
 	if !strings.HasPrefix(key, "ASIA") || key == "test" {
 		t.Errorf("terraform ran with %q, not the role's temporary credentials", key)
 	}

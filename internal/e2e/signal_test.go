@@ -32,7 +32,7 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 	tr := newTree(t, files)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := tr.command(ctx, "apply", "dev", "--unit", "slow", "--unit", "after", "--auto-approve", "--stream")
+	cmd, stdout, stderr := tr.Command(ctx, "apply", "dev", "--unit", "slow", "--unit", "after", "--auto-approve", "--stream")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 	}
 
 	// The state was written and no lock is left behind.
-	stateDir := tr.path(".stackctl/state/dev/slow")
+	stateDir := tr.Path(".stackctl/state/dev/slow")
 	data, err := os.ReadFile(filepath.Join(stateDir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatalf("no state saved after the interrupt: %v", err)
@@ -73,16 +73,16 @@ inputs = { name = "after", upstream = dependency.slow.outputs.value }
 		t.Errorf("lock left behind: %v", locks)
 	}
 	// No terraform outlives stackctl.
-	if pids := terraformUnder(t, tr.dir); len(pids) > 0 {
+	if pids := terraformUnder(t, tr.Dir); len(pids) > 0 {
 		t.Errorf("terraform processes still running in the tree: %v", pids)
 	}
 	// And the unit is usable at once: not locked. Its resource was cut short,
 	// so terraform plans to replace it.
-	r := tr.must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
-	if strings.Contains(r.stdout, "Error acquiring the state lock") {
+	r := tr.Must(0, "plan", "dev", "--unit", "slow", "--lock-timeout", "1s")
+	if strings.Contains(r.Stdout, "Error acquiring the state lock") {
 		t.Errorf("state still locked:\n%s", r)
 	}
-	contains(t, "plan after the interrupt", r.stdout, "plan dev: 1 succeeded")
+	contains(t, "plan after the interrupt", r.Stdout, "plan dev: 1 succeeded")
 }
 
 // terraformUnder lists terraform processes whose working folder is inside
@@ -125,23 +125,23 @@ inputs = { name = "a-${get_env("REV")}", sleep = 3 }
 	tr := newTree(t, files)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	first, out1, err1 := tr.command(ctx, "apply", "dev", "-u", "a", "--auto-approve", "--stream")
+	first, out1, err1 := tr.Command(ctx, "apply", "dev", "-u", "a", "--auto-approve", "--stream")
 	first.Env = append(first.Env, "REV=X")
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, first, out1, "Provisioning with 'local-exec'")
-	base := tr.env
-	tr.env = append(base, "REV=Z")
-	quick := tr.run("apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "0s")
-	if quick.code != 1 {
-		t.Fatalf("a second run that cannot wait: exit %d\n%s", quick.code, quick)
+	base := tr.Env
+	tr.Env = append(base, "REV=Z")
+	quick := tr.Run("apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "0s")
+	if quick.Code != 1 {
+		t.Fatalf("a second run that cannot wait: exit %d\n%s", quick.Code, quick)
 	}
-	contains(t, "second run", quick.stdout, "in use by another stackctl run in the same checkout", "stackctl apply dev -u a --auto-approve --stream", "(pid ")
-	tr.env = append(base, "REV=Y")
-	second := tr.must(0, "apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "2m")
+	contains(t, "second run", quick.Stdout, "in use by another stackctl run in the same checkout", "stackctl apply dev -u a --auto-approve --stream", "(pid ")
+	tr.Env = append(base, "REV=Y")
+	second := tr.Must(0, "apply", "dev", "-u", "a", "--auto-approve", "--lock-timeout", "2m")
 	// The second starts from the first's state, and applies its own value.
-	contains(t, "second run", second.stdout, "waiting for another stackctl run", `"a-X()" -> "a-Y()"`)
+	contains(t, "second run", second.Stdout, "waiting for another stackctl run", `"a-X()" -> "a-Y()"`)
 	if err := first.Wait(); err != nil {
 		t.Fatalf("first run: %v\n%s\n%s", err, out1, err1)
 	}
@@ -149,8 +149,8 @@ inputs = { name = "a-${get_env("REV")}", sleep = 3 }
 	if strings.Contains(out1.String(), "a-Y") {
 		t.Errorf("the first run saw the second's inputs:\n%s", out1)
 	}
-	r := tr.must(0, "output", "dev", "-u", "a", "--json")
-	contains(t, "state after both", r.stdout, `"a-Y()"`)
+	r := tr.Must(0, "output", "dev", "-u", "a", "--json")
+	contains(t, "state after both", r.Stdout, `"a-Y()"`)
 }
 
 // A frozen endpoint (the emulator stopped with SIGSTOP while terraform
@@ -177,11 +177,11 @@ remote_state {
 inputs = { name = "slow", sleep = 2 }
 `
 	tr := newTree(t, files)
-	tr.env = append(tr.env, srv.Env()...)
-	tr.must(0, "bootstrap", "dev")
+	tr.Env = append(tr.Env, srv.Env()...)
+	tr.Must(0, "bootstrap", "dev")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream", "--stall-timeout", "5s")
+	cmd, stdout, stderr := tr.Command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream", "--stall-timeout", "5s")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ inputs = { name = "slow", sleep = 2 }
 		t.Fatalf("a stalled apply: want exit 1, got %v\n%s\n%s", err, stdout, stderr)
 	}
 	contains(t, "stdout", stdout.String(), "stalled: no progress for 5s; last line:", "stopping it (--stall-timeout)", "raise --stall-timeout")
-	if pids := terraformUnder(t, tr.dir); len(pids) > 0 {
+	if pids := terraformUnder(t, tr.Dir); len(pids) > 0 {
 		t.Errorf("terraform still running after the stall: %v", pids)
 	}
 }
@@ -211,7 +211,7 @@ inputs = { name = "slow", sleep = 10 }
 	tr := newTree(t, files)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
+	cmd, stdout, stderr := tr.Command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -226,11 +226,11 @@ inputs = { name = "slow", sleep = 10 }
 	if strings.Contains(stderr.String(), "second interrupt") {
 		t.Errorf("the double press counted twice:\n%s", stderr)
 	}
-	data, err := os.ReadFile(tr.path(".stackctl/state/dev/slow/terraform.tfstate"))
+	data, err := os.ReadFile(tr.Path(".stackctl/state/dev/slow/terraform.tfstate"))
 	if err != nil || !strings.Contains(string(data), `"version": 4`) {
 		t.Fatalf("no valid state after the interrupt: %v\n%s", err, data)
 	}
-	if locks, _ := filepath.Glob(tr.path(".stackctl/state/dev/slow/.*lock.info")); len(locks) > 0 {
+	if locks, _ := filepath.Glob(tr.Path(".stackctl/state/dev/slow/.*lock.info")); len(locks) > 0 {
 		t.Errorf("lock left behind: %v", locks)
 	}
 }
@@ -258,16 +258,16 @@ resource "terraform_data" "x" {
 		"live/dev/b/unit.hcl":   "source = \"../../../modules/own\"\ninputs = { marker = \"@ROOT@/b.marker\" }\n",
 	}
 	tr := newTree(t, files)
-	r := tr.must(0, "apply", "dev", "--auto-approve", "--stream")
-	contains(t, "apply", r.stdout, "failed for a passing reason (", "connection reset by peer", "flaky backend went away", "attempt 2 of 3",
+	r := tr.Must(0, "apply", "dev", "--auto-approve", "--stream")
+	contains(t, "apply", r.Stdout, "failed for a passing reason (", "connection reset by peer", "flaky backend went away", "attempt 2 of 3",
 		"Warning: terraform apply was retried after:")
 
-	tr.write(map[string]string{"stackctl.hcl": "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  max_attempts = 1\n}\n"})
-	_ = os.Remove(tr.path("a.marker"))
-	tr.write(map[string]string{"live/dev/a/unit.hcl": "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n# again\n"})
-	r = tr.run("apply", "dev", "-u", "a", "--auto-approve", "--", "-replace=terraform_data.x")
-	if r.code != 1 || strings.Contains(r.stdout, "passing reason") {
-		t.Errorf("max_attempts = 1 still retried (exit %d):\n%s", r.code, r)
+	tr.Write(map[string]string{"stackctl.hcl": "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  max_attempts = 1\n}\n"})
+	_ = os.Remove(tr.Path("a.marker"))
+	tr.Write(map[string]string{"live/dev/a/unit.hcl": "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n# again\n"})
+	r = tr.Run("apply", "dev", "-u", "a", "--auto-approve", "--", "-replace=terraform_data.x")
+	if r.Code != 1 || strings.Contains(r.Stdout, "passing reason") {
+		t.Errorf("max_attempts = 1 still retried (exit %d):\n%s", r.Code, r)
 	}
 }
 
@@ -284,22 +284,22 @@ inputs = { name = "slow", sleep = 60 }
 	tr := newTree(t, files)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, out, _ := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
+	cmd, out, _ := tr.Command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, cmd, out, "Provisioning with 'local-exec'")
-	info := tr.path(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")
+	info := tr.Path(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")
 	var lock struct{ ID string }
-	if err := json.Unmarshal([]byte(tr.read(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")), &lock); err != nil || lock.ID == "" {
+	if err := json.Unmarshal([]byte(tr.Read(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")), &lock); err != nil || lock.ID == "" {
 		t.Fatalf("lock info: %v", err)
 	}
-	r := tr.must(1, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
-	contains(t, "force-unlock of a live holder", r.stderr, "held by a running process", "ends when the process that holds it ends")
+	r := tr.Must(1, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
+	contains(t, "force-unlock of a live holder", r.Stderr, "held by a running process", "ends when the process that holds it ends")
 
 	// terraform dies holding the lock: the kernel drops the fcntl lock,
 	// the info file stays.
-	for _, p := range terraformUnder(t, tr.dir) {
+	for _, p := range terraformUnder(t, tr.Dir) {
 		pid, _ := strconv.Atoi(strings.Fields(p)[0])
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
@@ -307,12 +307,12 @@ inputs = { name = "slow", sleep = 60 }
 	if _, err := os.Stat(info); err != nil {
 		t.Fatalf("no lock info left behind: %v", err)
 	}
-	r = tr.must(1, "force-unlock", "dev", "-u", "slow", "not-the-id", "--auto-approve")
-	contains(t, "wrong id", r.stderr, "not by lock not-the-id")
-	r = tr.must(0, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
-	contains(t, "released", r.stdout, "Released lock "+lock.ID)
+	r = tr.Must(1, "force-unlock", "dev", "-u", "slow", "not-the-id", "--auto-approve")
+	contains(t, "wrong id", r.Stderr, "not by lock not-the-id")
+	r = tr.Must(0, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
+	contains(t, "released", r.Stdout, "Released lock "+lock.ID)
 	if _, err := os.Stat(info); err == nil {
 		t.Error("the lock info is still there")
 	}
-	tr.must(0, "plan", "dev", "-u", "slow", "--lock-timeout", "1s")
+	tr.Must(0, "plan", "dev", "-u", "slow", "--lock-timeout", "1s")
 }

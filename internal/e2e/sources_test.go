@@ -66,18 +66,18 @@ inputs = { name = unit.name }
 }
 `,
 	})
-	tr.must(0, "apply", "dev", "--auto-approve")
-	r := tr.must(0, "output", "dev", "--unit", "app")
-	contains(t, "outputs", r.stdout, `greeting = "v1 app"`, `extra = "from the unit folder"`)
+	tr.Must(0, "apply", "dev", "--auto-approve")
+	r := tr.Must(0, "output", "dev", "--unit", "app")
+	contains(t, "outputs", r.Stdout, `greeting = "v1 app"`, `extra = "from the unit folder"`)
 
-	r = tr.must(0, "plan", "dev", "--detailed-exitcode", "--stream")
-	if strings.Contains(r.stdout, "Downloading") || strings.Contains(r.stdout, "▶ init") {
-		t.Errorf("an unchanged source was fetched again:\n%s", r.stdout)
+	r = tr.Must(0, "plan", "dev", "--detailed-exitcode", "--stream")
+	if strings.Contains(r.Stdout, "Downloading") || strings.Contains(r.Stdout, "▶ init") {
+		t.Errorf("an unchanged source was fetched again:\n%s", r.Stdout)
 	}
-	tr.write(map[string]string{"live/dev/app/unit.hcl": unit("v2")})
-	tr.must(0, "apply", "dev", "--auto-approve")
-	r = tr.must(0, "output", "dev", "--unit", "app")
-	contains(t, "outputs after the new ref", r.stdout, `greeting = "v2 app"`, `extra = "from the unit folder"`)
+	tr.Write(map[string]string{"live/dev/app/unit.hcl": unit("v2")})
+	tr.Must(0, "apply", "dev", "--auto-approve")
+	r = tr.Must(0, "output", "dev", "--unit", "app")
+	contains(t, "outputs after the new ref", r.Stdout, `greeting = "v2 app"`, `extra = "from the unit folder"`)
 }
 
 // A local module that calls a sibling module (source = "../vpc") applies
@@ -105,14 +105,14 @@ inputs = { cidr = "10.0.0.0/16" }
 `,
 	}
 	tr := newTree(t, files)
-	tr.must(0, "apply", "dev", "--auto-approve")
-	r := tr.must(0, "output", "dev", "--unit", "network", "--json")
-	contains(t, "outputs", r.stdout, `"vpc-10.0.0.0/16"`)
+	tr.Must(0, "apply", "dev", "--auto-approve")
+	r := tr.Must(0, "output", "dev", "--unit", "network", "--json")
+	contains(t, "outputs", r.Stdout, `"vpc-10.0.0.0/16"`)
 
-	tr.write(map[string]string{"modules/network/main.tf": `module "outside" {
+	tr.Write(map[string]string{"modules/network/main.tf": `module "outside" {
   source = "../../../elsewhere"
 }
 `})
-	r = tr.must(1, "plan", "dev")
-	contains(t, "plan", r.stdout+r.stderr, "modules/network/main.tf:2", `calls "../../../elsewhere", which is outside the repository`)
+	r = tr.Must(1, "plan", "dev")
+	contains(t, "plan", r.Stdout+r.Stderr, "modules/network/main.tf:2", `calls "../../../elsewhere", which is outside the repository`)
 }

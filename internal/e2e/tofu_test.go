@@ -21,19 +21,19 @@ func TestOpenTofu(t *testing.T) {
 	files["stackctl.hcl"] = strings.Replace(rootFile, `version = ">= 1.5"`, `version = ">= 1.5"
   binary  = "`+bin+`"`, 1)
 	tr := newTree(t, files)
-	r := tr.must(0, "plan", "dev")
-	contains(t, "plan", r.stdout, "OpenTofu will perform the following actions", "plan dev: 4 succeeded")
-	r = tr.must(0, "apply", "dev", "--auto-approve")
-	contains(t, "apply", r.stdout, "apply dev: 4 succeeded")
-	r = tr.must(0, "output", "dev", "-u", "service", "--json")
-	contains(t, "service's output", r.stdout, `"service(database(network()))"`)
-	r = tr.must(0, "plan", "dev", "--detailed-exitcode")
-	contains(t, "no-op plan", r.stdout, "no changes")
-	r = tr.must(0, "run", "dev", "-u", "network", "--", "state", "list")
-	contains(t, "run", r.stdout, "terraform_data.this")
+	r := tr.Must(0, "plan", "dev")
+	contains(t, "plan", r.Stdout, "OpenTofu will perform the following actions", "plan dev: 4 succeeded")
+	r = tr.Must(0, "apply", "dev", "--auto-approve")
+	contains(t, "apply", r.Stdout, "apply dev: 4 succeeded")
+	r = tr.Must(0, "output", "dev", "-u", "service", "--json")
+	contains(t, "service's output", r.Stdout, `"service(database(network()))"`)
+	r = tr.Must(0, "plan", "dev", "--detailed-exitcode")
+	contains(t, "no-op plan", r.Stdout, "no changes")
+	r = tr.Must(0, "run", "dev", "-u", "network", "--", "state", "list")
+	contains(t, "run", r.Stdout, "terraform_data.this")
 
 	// The state OpenTofu wrote is read and written back byte for byte.
-	data, err := os.ReadFile(tr.path(".stackctl/state/dev/service/terraform.tfstate"))
+	data, err := os.ReadFile(tr.Path(".stackctl/state/dev/service/terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,9 +46,9 @@ func TestOpenTofu(t *testing.T) {
 		t.Errorf("OpenTofu's state does not round-trip (%v):\n%s\n---\n%s", err, out, data)
 	}
 
-	r = tr.must(0, "destroy", "dev", "--auto-approve")
-	contains(t, "destroy", r.stdout, "destroy dev: 4 succeeded")
-	if got := lines(tr.read("order.log")); len(got) != 8 || got[7] != "destroy network" {
+	r = tr.Must(0, "destroy", "dev", "--auto-approve")
+	contains(t, "destroy", r.Stdout, "destroy dev: 4 succeeded")
+	if got := lines(tr.Read("order.log")); len(got) != 8 || got[7] != "destroy network" {
 		t.Errorf("order.log %q", got)
 	}
 }

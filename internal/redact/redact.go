@@ -40,7 +40,9 @@ func Secrets(v cty.Value) []string {
 
 // Writer replaces secrets in complete lines written through it. A partial
 // line is held until its newline (or Flush), so a secret split across two
-// writes is still caught.
+// writes is still caught. Besides the secrets it is given, it learns the
+// values terraform itself reveals as resource IDs of secret-shaped types
+// (see learn.go) and masks them from that line on.
 type Writer struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -51,23 +53,31 @@ type Writer struct {
 // NewWriter wraps w. With no secrets it still buffers by line, which
 // keeps concurrent writers' lines whole.
 func NewWriter(w io.Writer, secrets []string) *Writer {
+	rw := &Writer{w: w}
+	rw.add(secrets)
+	return rw
+}
+
+// add takes more secrets (in every form terraform prints them).
+func (r *Writer) add(secrets []string) {
 	uniq := map[string]bool{}
-	var list []string
+	for _, s := range r.secrets {
+		uniq[string(s)] = true
+	}
+	added := false
 	for _, secret := range secrets {
 		for _, s := range forms(secret) {
 			if len(s) >= minSecretLen && !uniq[s] {
 				uniq[s] = true
-				list = append(list, s)
+				r.secrets = append(r.secrets, []byte(s))
+				added = true
 			}
 		}
 	}
-	// Longest first, so a secret containing another is replaced whole.
-	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
-	rw := &Writer{w: w}
-	for _, s := range list {
-		rw.secrets = append(rw.secrets, []byte(s))
+	if added {
+		// Longest first, so a secret containing another is replaced whole.
+		sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 	}
-	return rw
 }
 
 // forms are the ways terraform prints a string: as is; inside quotes, with
@@ -95,7 +105,7 @@ func (r *Writer) Write(p []byte) (int, error) {
 	if i < 0 {
 		return len(p), nil
 	}
-	line := r.scrub(r.buf[:i+1])
+	line := r.learnAndScrub(r.buf[:i+1])
 	rest := append([]byte(nil), r.buf[i+1:]...)
 	r.buf = rest
 	if _, err := r.w.Write(line); err != nil {
@@ -111,10 +121,29 @@ func (r *Writer) Flush() error {
 	if len(r.buf) == 0 {
 		return nil
 	}
-	out := r.scrub(r.buf)
+	out := r.learnAndScrub(r.buf)
 	r.buf = nil
 	_, err := r.w.Write(out)
 	return err
+}
+
+// learnAndScrub learns the secret IDs the lines reveal, then masks.
+func (r *Writer) learnAndScrub(b []byte) []byte {
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if ids := learnIDs(line); len(ids) > 0 {
+			r.add(ids)
+		}
+	}
+	return r.scrub(b)
+}
+
+// Mask masks every secret the writer knows, given or learned, in s: for
+// text that does not pass through the writer, such as the error a failed
+// terraform step returns.
+func (r *Writer) Mask(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return string(r.scrub([]byte(s)))
 }
 
 // scrub may return b itself: terraform's output passes through here, and
@@ -128,8 +157,8 @@ func (r *Writer) scrub(b []byte) []byte {
 	return b
 }
 
-// String masks secrets in a string.
+// String masks secrets in a string, and the secret IDs it reveals.
 func String(s string, secrets []string) string {
 	w := NewWriter(io.Discard, secrets)
-	return string(w.scrub([]byte(s)))
+	return string(w.learnAndScrub([]byte(s)))
 }

@@ -1,19 +1,18 @@
 # prod: more capacity, deletion protection and final snapshots, two
 # database instances, and a second public hostname for the partner API.
-locals {
-  zone = "bookmarks.example.com"
-}
-
+# Its zone is the domain's own (stackctl.hcl), which must already exist.
 vars = {
-  region = "eu-west-1"
-  zone   = local.zone
-  domain = "app.${local.zone}"
-  cidr   = "10.30.0.0/16"
+  region      = "ap-northeast-1"
+  subdomain   = ""
+  partner_api = true
+  cidr        = "10.30.0.0/16"
 }
 
 inputs = {
   # network
   nat_gateway_count = 2
+  # Partners' networks that may call partner-api.<domain> (none until agreed).
+  partner_api_cidrs = []
 
   # database
   instance_count      = 2
@@ -23,7 +22,6 @@ inputs = {
   final_snapshot      = true
 
   # service
-  partner_api_domain       = "partner-api.${local.zone}"
   web_cpu                  = 512
   web_memory               = 1024
   api_cpu                  = 512
@@ -35,4 +33,13 @@ inputs = {
   ecr_image_tag_mutability = "IMMUTABLE"
   alb_deletion_protection  = true
   log_retention_days       = 90
+  # Nights and weekends (Tokyo time): the minimum, two tasks per service.
+  scheduled_scaling = {
+    timezone        = "Asia/Tokyo"
+    scale_down      = "cron(0 23 ? * * *)"
+    scale_up        = "cron(0 7 ? * MON-FRI *)"
+    night_min_tasks = 2
+    night_max_tasks = 2
+  }
+  alarm_email_addresses = ["platform-alerts@bookmark-manager.test"]
 }

@@ -1,20 +1,20 @@
 # staging exists to prove prod: the same shape (two NAT gateways, two
-# database instances, the partner API hostname with its own certificate and
-# listener rule), less capacity and no deletion protection.
-locals {
-  zone = "staging.bookmarks.example.com"
-}
-
+# database instances, the partner API hostname with its own certificate,
+# listener rule and regional WAF, immutable image tags), less capacity and
+# no deletion protection. Its zone staging.<domain> is delegated from the
+# domain's zone (stackctl.hcl).
 vars = {
-  region = "eu-west-1"
-  zone   = local.zone
-  domain = "app.${local.zone}"
-  cidr   = "10.20.0.0/16"
+  region      = "ap-northeast-1"
+  subdomain   = "staging"
+  partner_api = true
+  cidr        = "10.20.0.0/16"
 }
 
 inputs = {
   # network
   nat_gateway_count = 2
+  # Partners' test networks that may call partner-api.staging.<domain>.
+  partner_api_cidrs = ["203.0.113.0/24"]
 
   # database
   instance_count      = 2
@@ -24,11 +24,18 @@ inputs = {
   final_snapshot      = false
 
   # service
-  partner_api_domain       = "partner-api.${local.zone}"
   web_min_tasks            = 1
   web_max_tasks            = 3
   api_min_tasks            = 1
   api_max_tasks            = 3
   ecr_image_tag_mutability = "IMMUTABLE"
   log_retention_days       = 14
+  scheduled_scaling = {
+    timezone        = "Asia/Tokyo"
+    scale_down      = "cron(0 21 ? * * *)"
+    scale_up        = "cron(0 8 ? * MON-FRI *)"
+    night_min_tasks = 1
+    night_max_tasks = 1
+  }
+  alarm_email_addresses = ["platform-alerts@bookmark-manager.test"]
 }

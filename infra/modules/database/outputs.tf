@@ -72,3 +72,18 @@ output "database_url_parameter_arn" {
   description = "ARN of the SecureString SSM parameter holding DATABASE_URL (for ECS task definition secrets)."
   value       = aws_ssm_parameter.database_url.arn
 }
+
+output "backup_bucket_name" {
+  description = "Name of the backup bucket (manual snapshot exports)."
+  value       = aws_s3_bucket.backups.id
+}
+
+output "snapshot_export_role_arn" {
+  description = "ARN of the role for RDS snapshot exports into the backup bucket (StartExportTask --iam-role-arn)."
+  value       = aws_iam_role.export.arn
+}
+
+output "cluster_parameter_group_name" {
+  description = "Name of the cluster parameter group (rds.force_ssl = 1)."
+  value       = aws_rds_cluster_parameter_group.this.name
+}

@@ -56,7 +56,7 @@ variable "database_security_group_id" {
 # --- Database ------------------------------------------------------------------
 
 variable "engine_version" {
-  description = "Aurora PostgreSQL engine version (17.x)."
+  description = "Aurora PostgreSQL engine version (17.x), minor included: the cluster stays on it (automatic minor upgrades are off) until this changes."
   type        = string
   default     = "17.4"
 
@@ -162,6 +162,17 @@ variable "apply_immediately" {
   default     = true
 }
 
+variable "master_password_version" {
+  description = "Raise to rotate the master password: the cluster, the master-password parameter and DATABASE_URL get one new password in the same apply. The password itself is never in state, a plan or any output."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.master_password_version >= 1 && floor(var.master_password_version) == var.master_password_version
+    error_message = "master_password_version must be a whole number from 1."
+  }
+}
+
 variable "ssm_parameter_prefix" {
   description = "SSM Parameter Store path under which the database parameters are written. Empty: \"/<project>/<environment>\" (the path the service unit's IAM roles may read)."
   type        = string
@@ -171,4 +182,16 @@ variable "ssm_parameter_prefix" {
     condition     = var.ssm_parameter_prefix == "" || can(regex("^/[A-Za-z0-9_.\\-/]*[A-Za-z0-9_.\\-]$", var.ssm_parameter_prefix))
     error_message = "ssm_parameter_prefix must be empty or an absolute path without a trailing slash."
   }
+}
+
+variable "backup_bucket_force_destroy" {
+  description = "Delete the backup bucket's objects when it is destroyed (dev only; never in prod)."
+  type        = bool
+  default     = false
+}
+
+variable "backup_retention_days_in_bucket" {
+  description = "Days a replaced or deleted object version stays in the backup bucket."
+  type        = number
+  default     = 365
 }

@@ -123,6 +123,30 @@ resource "aws_acm_certificate_validation" "cloudfront" {
 }
 
 # --- WAF (CloudFront scope lives in us-east-1) --------------------------------------------------
+# In order: the allow list (never blocked), the deny list, the geo block,
+# the rate limit per IP, then AWS's managed rule sets (common, SQL
+# injection, known bad inputs). Lists come from configuration, empty by
+# default; an empty list adds no rule.
+
+locals {
+  managed_rule_sets = {
+    AWSManagedRulesCommonRuleSet         = 10
+    AWSManagedRulesSQLiRuleSet           = 11
+    AWSManagedRulesKnownBadInputsRuleSet = 12
+  }
+  ip_sets = { for k, v in { allowed = var.waf_allowed_cidrs, blocked = var.waf_blocked_cidrs } : k => v if length(v) > 0 }
+}
+
+resource "aws_wafv2_ip_set" "this" {
+  provider = aws.us_east_1
+  for_each = local.ip_sets
+
+  name               = "${local.name}-${each.key}"
+  description        = "${local.name}: networks ${each.key} by the CloudFront web ACL"
+  scope              = "CLOUDFRONT"
+  ip_address_version = "IPV4"
+  addresses          = each.value
+}
 
 resource "aws_wafv2_web_acl" "this" {
   provider = aws.us_east_1
@@ -135,35 +159,132 @@ resource "aws_wafv2_web_acl" "this" {
     allow {}
   }
 
-  rule {
-    name     = "AWSManagedRulesCommonRuleSet"
-    priority = 1
+  dynamic "rule" {
+    for_each = contains(keys(local.ip_sets), "allowed") ? [aws_wafv2_ip_set.this["allowed"].arn] : []
+    content {
+      name     = "allowed-networks"
+      priority = 0
 
-    override_action {
-      none {}
+      action {
+        allow {}
+      }
+
+      statement {
+        ip_set_reference_statement {
+          arn = rule.value
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${local.name}-allowed-networks"
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
+  dynamic "rule" {
+    for_each = contains(keys(local.ip_sets), "blocked") ? [aws_wafv2_ip_set.this["blocked"].arn] : []
+    content {
+      name     = "blocked-networks"
+      priority = 1
+
+      action {
+        block {}
+      }
+
+      statement {
+        ip_set_reference_statement {
+          arn = rule.value
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${local.name}-blocked-networks"
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
+  dynamic "rule" {
+    for_each = length(var.waf_blocked_countries) > 0 ? [var.waf_blocked_countries] : []
+    content {
+      name     = "blocked-countries"
+      priority = 2
+
+      action {
+        block {}
+      }
+
+      statement {
+        geo_match_statement {
+          country_codes = rule.value
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${local.name}-blocked-countries"
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
+  rule {
+    name     = "rate-limit"
+    priority = 3
+
+    action {
+      block {}
     }
 
     statement {
-      managed_rule_group_statement {
-        vendor_name = "AWS"
-        name        = "AWSManagedRulesCommonRuleSet"
-
-        dynamic "rule_action_override" {
-          for_each = var.waf_common_rule_set_count_only
-          content {
-            name = rule_action_override.value
-            action_to_use {
-              count {}
-            }
-          }
-        }
+      rate_based_statement {
+        limit              = var.waf_rate_limit
+        aggregate_key_type = "IP"
       }
     }
 
     visibility_config {
       cloudwatch_metrics_enabled = true
-      metric_name                = "${local.name}-common-rule-set"
+      metric_name                = "${local.name}-rate-limit"
       sampled_requests_enabled   = true
+    }
+  }
+
+  dynamic "rule" {
+    for_each = local.managed_rule_sets
+    content {
+      name     = rule.key
+      priority = rule.value
+
+      override_action {
+        none {}
+      }
+
+      statement {
+        managed_rule_group_statement {
+          vendor_name = "AWS"
+          name        = rule.key
+
+          dynamic "rule_action_override" {
+            for_each = rule.key == "AWSManagedRulesCommonRuleSet" ? var.waf_common_rule_set_count_only : []
+            content {
+              name = rule_action_override.value
+              action_to_use {
+                count {}
+              }
+            }
+          }
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${local.name}-${rule.key}"
+        sampled_requests_enabled   = true
+      }
     }
   }
 
@@ -195,6 +316,13 @@ resource "aws_cloudfront_distribution" "this" {
       https_port             = 443
       origin_protocol_policy = "https-only"
       origin_ssl_protocols   = ["TLSv1.2"]
+    }
+
+    # The pre-shared key the ALB's listener rules require: requests that
+    # reach the ALB without it (around CloudFront and its WAF) get a 403.
+    custom_header {
+      name  = var.origin_verify_header
+      value = var.origin_verify_key
     }
   }
 
@@ -242,14 +370,63 @@ resource "aws_cloudfront_distribution" "this" {
   }
 }
 
-# --- DNS records -------------------------------------------------------------------------------------
+# --- DNS records, health check and failover to the maintenance page ----------------------------------
+# The application's A record fails over: PRIMARY is CloudFront while the
+# health check of the public hostname passes, SECONDARY the maintenance
+# bucket's website endpoint. (S3 website endpoints have no IPv6, so AAAA
+# stays a plain alias to CloudFront.)
 
-resource "aws_route53_record" "app" {
-  for_each = toset(["A", "AAAA"])
+resource "aws_route53_health_check" "app" {
+  fqdn              = var.app_domain
+  port              = 443
+  type              = "HTTPS"
+  resource_path     = var.health_check_path
+  request_interval  = 30
+  failure_threshold = 3
+  measure_latency   = false
 
+  tags = { Name = "${local.name}-app" }
+}
+
+resource "aws_route53_record" "app_primary" {
+  zone_id         = var.dns_zone_id
+  name            = var.app_domain
+  type            = "A"
+  set_identifier  = "cloudfront"
+  health_check_id = aws_route53_health_check.app.id
+
+  failover_routing_policy {
+    type = "PRIMARY"
+  }
+
+  alias {
+    name                   = aws_cloudfront_distribution.this.domain_name
+    zone_id                = aws_cloudfront_distribution.this.hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_record" "app_maintenance" {
+  zone_id        = var.dns_zone_id
+  name           = var.app_domain
+  type           = "A"
+  set_identifier = "maintenance"
+
+  failover_routing_policy {
+    type = "SECONDARY"
+  }
+
+  alias {
+    name                   = aws_s3_bucket_website_configuration.maintenance.website_domain
+    zone_id                = aws_s3_bucket.maintenance.hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_record" "app_ipv6" {
   zone_id = var.dns_zone_id
   name    = var.app_domain
-  type    = each.value
+  type    = "AAAA"
 
   alias {
     name                   = aws_cloudfront_distribution.this.domain_name
@@ -271,3 +448,4 @@ resource "aws_route53_record" "partner_api" {
     evaluate_target_health = true
   }
 }
+

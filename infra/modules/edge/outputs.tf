@@ -50,7 +50,7 @@ output "waf_web_acl_id" {
 
 output "app_fqdn" {
   description = "Fully qualified application hostname (alias to CloudFront)."
-  value       = aws_route53_record.app["A"].fqdn
+  value       = aws_route53_record.app_primary.fqdn
 }
 
 output "app_url" {
@@ -61,4 +61,14 @@ output "app_url" {
 output "partner_api_fqdn" {
   description = "Fully qualified partner API hostname (alias to the ALB), or \"\" when there is none."
   value       = var.partner_api_domain != "" ? aws_route53_record.partner_api[0].fqdn : ""
+}
+
+output "health_check_id" {
+  description = "ID of the Route53 health check of the application's hostname."
+  value       = aws_route53_health_check.app.id
+}
+
+output "maintenance_bucket_name" {
+  description = "Bucket of the maintenance page (named as the hostname, as DNS failover to S3 requires)."
+  value       = aws_s3_bucket.maintenance.id
 }

@@ -55,6 +55,24 @@ variable "alb_zone_id" {
   type        = string
 }
 
+variable "task_role_names" {
+  description = "Names of the services' task roles, keyed by service: each gets access to the assets bucket (and no other). From service.task_role_names."
+  type        = map(string)
+  default     = {}
+}
+
+variable "origin_verify_header" {
+  description = "Header CloudFront sends with the origin-verify key. From service.origin_verify_header."
+  type        = string
+  default     = "X-Origin-Verify"
+}
+
+variable "origin_verify_key" {
+  description = "The origin-verify key the ALB's listener rules require; CloudFront sends it in origin_verify_header. From service.origin_verify_key (sensitive)."
+  type        = string
+  sensitive   = true
+}
+
 # --- Hostnames ---------------------------------------------------------------------
 
 variable "app_domain" {
@@ -116,6 +134,53 @@ variable "price_class" {
 
 variable "waf_common_rule_set_count_only" {
   description = "Rules of AWSManagedRulesCommonRuleSet switched from block to count (e.g. [\"SizeRestrictions_BODY\"] for large uploads)."
+  type        = list(string)
+  default     = []
+}
+
+variable "health_check_path" {
+  description = "Path Route53 health-checks on the application's hostname (HTTPS, through CloudFront); when it fails, the hostname fails over to the maintenance page."
+  type        = string
+  default     = "/api/health"
+}
+
+variable "maintenance_title" {
+  description = "Title of the maintenance page served while the health check fails."
+  type        = string
+  default     = "Down for maintenance"
+}
+
+variable "maintenance_message" {
+  description = "Text of the maintenance page."
+  type        = string
+  default     = "We will be back shortly."
+}
+
+variable "waf_rate_limit" {
+  description = "Requests per 5 minutes from one IP above which CloudFront's WAF blocks it."
+  type        = number
+  default     = 2000
+
+  validation {
+    condition     = var.waf_rate_limit >= 10
+    error_message = "waf_rate_limit must be at least 10 (the WAF minimum)."
+  }
+}
+
+variable "waf_allowed_cidrs" {
+  description = "IPv4 networks CloudFront's WAF always lets through (before the other rules). Empty: none."
+  type        = list(string)
+  default     = []
+}
+
+variable "waf_blocked_cidrs" {
+  description = "IPv4 networks CloudFront's WAF always blocks. Empty: none."
+  type        = list(string)
+  default     = []
+}
+
+variable "waf_blocked_countries" {
+  description = "ISO 3166 country codes CloudFront's WAF blocks (geo match). Empty: none."
   type        = list(string)
   default     = []
 }

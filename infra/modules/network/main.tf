@@ -6,10 +6,14 @@ locals {
   name = "${var.project}-${var.environment}"
   azs  = length(var.availability_zones) == 2 ? var.availability_zones : slice(data.aws_availability_zones.available.names, 0, 2)
 
+  # What the tasks reach without the NAT gateway: images (ECR), logs, and
+  # SSM (container secrets; ssmmessages carries ECS exec sessions).
   interface_endpoints = {
-    ecr_api = "com.amazonaws.${var.aws_region}.ecr.api"
-    ecr_dkr = "com.amazonaws.${var.aws_region}.ecr.dkr"
-    logs    = "com.amazonaws.${var.aws_region}.logs"
+    ecr_api     = "com.amazonaws.${var.aws_region}.ecr.api"
+    ecr_dkr     = "com.amazonaws.${var.aws_region}.ecr.dkr"
+    logs        = "com.amazonaws.${var.aws_region}.logs"
+    ssm         = "com.amazonaws.${var.aws_region}.ssm"
+    ssmmessages = "com.amazonaws.${var.aws_region}.ssmmessages"
   }
 }
 
@@ -143,9 +147,49 @@ resource "aws_vpc_endpoint" "interface" {
 # --- Public DNS zone ------------------------------------------------------------
 # Lives here rather than in the edge unit: the service unit DNS-validates the
 # ALB's ACM certificates in it, and edge depends on service (ALB DNS name).
+#
+# dns_zone_mode:
+#   existing  — the zone already exists (typically prod: the domain's own zone,
+#               where the registrar points); it is looked up, never changed.
+#   delegated — a sub-zone created here (dev.example.org) and delegated from
+#               its parent (dns_parent_zone_name, which must exist in this
+#               account): the NS records are written into the parent, so ACM
+#               DNS validation and the public records resolve.
 
 resource "aws_route53_zone" "this" {
+  count = var.dns_zone_mode == "delegated" ? 1 : 0
+
   name          = var.dns_zone_name
-  comment       = "${local.name} public zone (stackctl)"
+  comment       = "${local.name} public zone (stackctl), delegated from ${var.dns_parent_zone_name}"
   force_destroy = var.dns_zone_force_destroy
+}
+
+data "aws_route53_zone" "existing" {
+  count = var.dns_zone_mode == "existing" ? 1 : 0
+
+  name         = var.dns_zone_name
+  private_zone = false
+}
+
+data "aws_route53_zone" "parent" {
+  count = var.dns_zone_mode == "delegated" ? 1 : 0
+
+  name         = var.dns_parent_zone_name
+  private_zone = false
+}
+
+resource "aws_route53_record" "delegation" {
+  count = var.dns_zone_mode == "delegated" ? 1 : 0
+
+  zone_id = data.aws_route53_zone.parent[0].zone_id
+  name    = var.dns_zone_name
+  type    = "NS"
+  ttl     = 3600
+  records = aws_route53_zone.this[0].name_servers
+}
+
+locals {
+  zone_id           = var.dns_zone_mode == "delegated" ? aws_route53_zone.this[0].zone_id : data.aws_route53_zone.existing[0].zone_id
+  zone_name         = var.dns_zone_mode == "delegated" ? aws_route53_zone.this[0].name : data.aws_route53_zone.existing[0].name
+  zone_name_servers = var.dns_zone_mode == "delegated" ? aws_route53_zone.this[0].name_servers : data.aws_route53_zone.existing[0].name_servers
 }

@@ -54,12 +54,12 @@ output "s3_vpc_endpoint_id" {
 }
 
 output "interface_vpc_endpoint_ids" {
-  description = "IDs of the interface endpoints, keyed ecr_api, ecr_dkr, logs."
+  description = "IDs of the interface endpoints, keyed ecr_api, ecr_dkr, logs, ssm, ssmmessages."
   value       = { for k, e in aws_vpc_endpoint.interface : k => e.id }
 }
 
 output "alb_security_group_id" {
-  description = "ID of the ALB security group (80/443 from anywhere)."
+  description = "ID of the ALB security group (443 from CloudFront's origin-facing addresses and the partner CIDRs only)."
   value       = aws_security_group.alb.id
 }
 
@@ -80,15 +80,30 @@ output "vpc_endpoints_security_group_id" {
 
 output "dns_zone_id" {
   description = "ID of the environment's public Route53 hosted zone."
-  value       = aws_route53_zone.this.zone_id
+  value       = local.zone_id
 }
 
 output "dns_zone_name" {
   description = "Name of the environment's public Route53 hosted zone."
-  value       = aws_route53_zone.this.name
+  value       = local.zone_name
 }
 
 output "dns_zone_name_servers" {
   description = "Name servers of the hosted zone (to delegate it from the parent domain)."
-  value       = aws_route53_zone.this.name_servers
+  value       = local.zone_name_servers
+}
+
+output "log_bucket_name" {
+  description = "Name of the log bucket (ALB access logs under alb/, VPC flow logs under vpc-flow-logs/)."
+  value       = aws_s3_bucket.logs.id
+}
+
+output "log_bucket_arn" {
+  description = "ARN of the log bucket."
+  value       = aws_s3_bucket.logs.arn
+}
+
+output "cloudfront_prefix_list_id" {
+  description = "ID of the AWS-managed prefix list of CloudFront's origin-facing addresses (the only app traffic the ALB accepts)."
+  value       = data.aws_ec2_managed_prefix_list.cloudfront.id
 }

@@ -94,7 +94,7 @@ variable "nat_gateway_count" {
 }
 
 variable "dns_zone_name" {
-  description = "Name of the public Route53 hosted zone of the environment (e.g. \"dev.example.com\"). The application and partner hostnames must be inside it: their ACM certificates are DNS-validated in this zone."
+  description = "Name of the environment's public Route53 hosted zone (e.g. \"dev.example.org\"). The application and partner hostnames must be inside it: their ACM certificates are DNS-validated in this zone."
   type        = string
 
   validation {
@@ -103,8 +103,74 @@ variable "dns_zone_name" {
   }
 }
 
+variable "dns_zone_mode" {
+  description = "\"existing\": dns_zone_name is an existing public zone of this account, looked up and left alone (prod: the domain's own zone). \"delegated\": a sub-zone is created and its NS records are written into dns_parent_zone_name (dev, staging)."
+  type        = string
+  default     = "delegated"
+
+  validation {
+    condition     = contains(["existing", "delegated"], var.dns_zone_mode)
+    error_message = "dns_zone_mode must be \"existing\" or \"delegated\"."
+  }
+}
+
+variable "dns_parent_zone_name" {
+  description = "With dns_zone_mode = \"delegated\": the existing public zone of this account that delegates dns_zone_name (its parent, e.g. \"example.org\")."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.dns_parent_zone_name == "" || can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", var.dns_parent_zone_name))
+    error_message = "dns_parent_zone_name must be empty or a lowercase DNS name without a trailing dot."
+  }
+
+  validation {
+    condition     = var.dns_zone_mode != "delegated" || endswith(var.dns_zone_name, ".${var.dns_parent_zone_name}")
+    error_message = "With dns_zone_mode = \"delegated\", dns_parent_zone_name must be set and be the parent of dns_zone_name."
+  }
+}
+
 variable "dns_zone_force_destroy" {
-  description = "Delete all records of the hosted zone when it is destroyed (convenient in dev; keep false in prod)."
+  description = "Delete all records of a delegated zone when it is destroyed (convenient in dev; keep false in prod)."
+  type        = bool
+  default     = false
+}
+
+variable "partner_api_cidrs" {
+  description = "IPv4 networks the partner API hostname may be reached from, directly on the ALB (HTTPS). Empty (the default): none; the application is reachable through CloudFront only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.partner_api_cidrs : can(cidrhost(c, 0))])
+    error_message = "partner_api_cidrs must be IPv4 CIDR blocks."
+  }
+}
+
+variable "mongodb_cidrs" {
+  description = "IPv4 networks of MongoDB Atlas (port 27017) the ECS tasks may reach. Empty: none."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.mongodb_cidrs : can(cidrhost(c, 0))])
+    error_message = "mongodb_cidrs must be IPv4 CIDR blocks."
+  }
+}
+
+variable "log_bucket_retention_days" {
+  description = "Days ALB access logs and VPC flow logs are kept in the log bucket."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.log_bucket_retention_days >= 31
+    error_message = "log_bucket_retention_days must be at least 31 (logs move to STANDARD_IA after 30 days)."
+  }
+}
+
+variable "log_bucket_force_destroy" {
+  description = "Delete the log bucket's objects when it is destroyed (convenient in dev; keep false in prod)."
   type        = bool
   default     = false
 }

@@ -63,6 +63,12 @@ resource "aws_lb" "this" {
   enable_deletion_protection = var.alb_deletion_protection
   drop_invalid_header_fields = true
   idle_timeout               = 60
+
+  access_logs {
+    bucket  = var.log_bucket_name
+    prefix  = "alb"
+    enabled = true
+  }
 }
 
 resource "aws_lb_target_group" "app" {
@@ -74,6 +80,14 @@ resource "aws_lb_target_group" "app" {
   target_type          = "ip"
   vpc_id               = var.vpc_id
   deregistration_delay = 30
+
+  # Sticky sessions for web (Next.js SSR keeps per-session caches); the api
+  # is stateless.
+  stickiness {
+    type            = "lb_cookie"
+    enabled         = each.key == "web"
+    cookie_duration = 86400
+  }
 
   health_check {
     enabled             = true
@@ -88,21 +102,9 @@ resource "aws_lb_target_group" "app" {
   }
 }
 
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.this.arn
-  port              = 80
-  protocol          = "HTTP"
-
-  default_action {
-    type = "redirect"
-
-    redirect {
-      protocol    = "HTTPS"
-      port        = "443"
-      status_code = "HTTP_301"
-    }
-  }
-}
+# No port-80 listener: only CloudFront reaches the ALB for the application,
+# over HTTPS (viewers are redirected to HTTPS at CloudFront), and partners
+# call the partner hostname over HTTPS.
 
 resource "aws_lb_listener" "https" {
   load_balancer_arn = aws_lb.this.arn
@@ -111,14 +113,16 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = var.alb_ssl_policy
   certificate_arn   = aws_acm_certificate_validation.this["app"].certificate_arn
 
-  # Requests for unknown hosts get a 404; known hosts are matched by the rules.
+  # What no rule forwards gets a 403: the application's hostname without the
+  # origin-verify header CloudFront sends (someone going around CloudFront
+  # and its WAF), and unknown hosts.
   default_action {
     type = "fixed-response"
 
     fixed_response {
       content_type = "text/plain"
-      message_body = "Not found"
-      status_code  = "404"
+      message_body = "Forbidden"
+      status_code  = "403"
     }
   }
 }
@@ -159,6 +163,13 @@ resource "aws_lb_listener_rule" "app_api" {
   }
 
   condition {
+    http_header {
+      http_header_name = local.origin_verify_header
+      values           = [data.aws_ssm_parameter.origin_verify_key.value]
+    }
+  }
+
+  condition {
     path_pattern {
       values = ["/api", "/api/*"]
     }
@@ -177,6 +188,13 @@ resource "aws_lb_listener_rule" "app_web" {
   condition {
     host_header {
       values = [var.app_domain]
+    }
+  }
+
+  condition {
+    http_header {
+      http_header_name = local.origin_verify_header
+      values           = [data.aws_ssm_parameter.origin_verify_key.value]
     }
   }
 

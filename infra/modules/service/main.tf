@@ -9,12 +9,15 @@ locals {
   ssm_prefix = var.ssm_parameter_prefix != "" ? var.ssm_parameter_prefix : "/${var.project}/${var.environment}"
 
   # The two services. Everything per service is generated from this map.
+  # secrets: container variable => SSM parameter ARN. Each service's
+  # execution role may read exactly its own (iam.tf): web never sees the
+  # database, and no role reads the master password.
   apps = {
     web = {
       port              = 3000
       cpu               = var.web_cpu
       memory            = var.web_memory
-      image_tag         = var.web_image_tag
+      image_tag         = var.web_image_tag != "" ? var.web_image_tag : var.image_tag
       min_tasks         = var.web_min_tasks
       max_tasks         = var.web_max_tasks
       health_check_path = var.web_health_check_path
@@ -23,22 +26,39 @@ locals {
         PORT         = "3000"
         HOSTNAME     = "0.0.0.0"
         API_BASE_URL = "https://${var.app_domain}/api"
+        DD_ENV       = var.environment
+        DD_SERVICE   = "${var.project}-web"
       }, var.web_environment)
-      secrets = {}
+      secrets = {
+        DATADOG_API_KEY = aws_ssm_parameter.external["datadog_api_key"].arn
+        SENTRY_DSN      = aws_ssm_parameter.external["web_sentry_dsn"].arn
+      }
     }
     api = {
       port              = 3001
       cpu               = var.api_cpu
       memory            = var.api_memory
-      image_tag         = var.api_image_tag
+      image_tag         = var.api_image_tag != "" ? var.api_image_tag : var.image_tag
       min_tasks         = var.api_min_tasks
       max_tasks         = var.api_max_tasks
       health_check_path = var.api_health_check_path
       environment = merge({
-        NODE_ENV = "production"
-        PORT     = "3001"
+        NODE_ENV   = "production"
+        PORT       = "3001"
+        JWT_ISSUER = "https://${var.app_domain}"
+        DD_ENV     = var.environment
+        DD_SERVICE = "${var.project}-api"
       }, var.api_environment)
-      secrets = { DATABASE_URL = var.database_url_parameter_arn }
+      secrets = {
+        DATABASE_URL    = var.database_url_parameter_arn
+        MONGODB_URI     = aws_ssm_parameter.external["mongodb_uri"].arn
+        DATADOG_API_KEY = aws_ssm_parameter.external["datadog_api_key"].arn
+        SENTRY_DSN      = aws_ssm_parameter.external["api_sentry_dsn"].arn
+        JWT_SIGNING_KEY = aws_ssm_parameter.jwt_signing_key.arn
+        # The key CloudFront sends as the origin-verify header: the api can
+        # check it too, behind the ALB's own check.
+        GATEWAY_KEY = aws_ssm_parameter.origin_verify_key.arn
+      }
     }
   }
 
@@ -110,7 +130,7 @@ resource "aws_ecs_task_definition" "app" {
   network_mode             = "awsvpc"
   cpu                      = tostring(each.value.cpu)
   memory                   = tostring(each.value.memory)
-  execution_role_arn       = aws_iam_role.execution.arn
+  execution_role_arn       = aws_iam_role.execution[each.key].arn
   task_role_arn            = aws_iam_role.task[each.key].arn
 
   runtime_platform {
@@ -153,6 +173,10 @@ resource "aws_ecs_service" "app" {
   deployment_maximum_percent         = 200
   health_check_grace_period_seconds  = 60
 
+  # Shell access through SSM Session Manager (aws ecs execute-command); the
+  # task role has the ssmmessages permissions it needs.
+  enable_execute_command = true
+
   # Not an emulator switch: on AWS too the first apply creates empty ECR
   # repositories, so no task could start before the first image push; the
   # circuit breaker watches deployments instead. (moto never starts tasks.)
@@ -190,36 +214,4 @@ resource "aws_ecs_service" "app" {
   # A target group must be attached to the load balancer (through a listener
   # rule) before a service can use it.
   depends_on = [aws_lb_listener_rule.app_api, aws_lb_listener_rule.app_web]
-}
-
-# --- CPU target-tracking autoscaling ------------------------------------------------------------
-
-resource "aws_appautoscaling_target" "app" {
-  for_each = local.apps
-
-  service_namespace  = "ecs"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.app[each.key].name}"
-  scalable_dimension = "ecs:service:DesiredCount"
-  min_capacity       = each.value.min_tasks
-  max_capacity       = each.value.max_tasks
-}
-
-resource "aws_appautoscaling_policy" "cpu" {
-  for_each = local.apps
-
-  name               = "${local.name}-${each.key}-cpu"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.app[each.key].service_namespace
-  resource_id        = aws_appautoscaling_target.app[each.key].resource_id
-  scalable_dimension = aws_appautoscaling_target.app[each.key].scalable_dimension
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.cpu_target_utilization
-    scale_in_cooldown  = 300
-    scale_out_cooldown = 60
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageCPUUtilization"
-    }
-  }
 }

@@ -33,9 +33,9 @@ output "log_group_names" {
   value       = { for k, g in aws_cloudwatch_log_group.app : k => g.name }
 }
 
-output "execution_role_arn" {
-  description = "ARN of the ECS task execution role."
-  value       = aws_iam_role.execution.arn
+output "execution_role_arns" {
+  description = "ARNs of the ECS task execution roles, keyed web and api (each reads only its own secrets)."
+  value       = { for k, r in aws_iam_role.execution : k => r.arn }
 }
 
 output "task_role_arns" {
@@ -91,4 +91,35 @@ output "partner_api_domain" {
 output "alarm_topic_arn" {
   description = "ARN of the SNS topic the CloudWatch alarms notify."
   value       = aws_sns_topic.alarms.arn
+}
+
+output "task_role_names" {
+  description = "Names of the task roles, keyed by service (the edge unit grants them the assets bucket)."
+  value       = { for k, r in aws_iam_role.task : k => r.name }
+}
+
+output "origin_verify_header" {
+  description = "Name of the header CloudFront must send with the origin-verify key."
+  value       = local.origin_verify_header
+}
+
+output "origin_verify_key" {
+  description = "The origin-verify key, for CloudFront's origin header (edge unit). Sensitive."
+  value       = data.aws_ssm_parameter.origin_verify_key.value
+  sensitive   = true
+}
+
+output "origin_verify_key_parameter_name" {
+  description = "Name of the SecureString SSM parameter holding the origin-verify key (the edge unit reads it for CloudFront's origin header)."
+  value       = aws_ssm_parameter.origin_verify_key.name
+}
+
+output "secret_parameter_arns" {
+  description = "ARNs of the SSM parameters each service's containers get as secrets, keyed by service and variable."
+  value       = { for k, a in local.apps : k => a.secrets }
+}
+
+output "partner_api_web_acl_arn" {
+  description = "ARN of the regional WAF web ACL on the ALB (partner API hostname), or null without one."
+  value       = one(aws_wafv2_web_acl.partner[*].arn)
 }

@@ -126,16 +126,41 @@ variable "partner_api_domain" {
 
 # --- Services ---------------------------------------------------------------------
 
-variable "web_image_tag" {
-  description = "Image tag of the web (Next.js) container in its ECR repository."
+variable "image_tag" {
+  description = "Image tag both services run: the commit SHA the CI run built and pushed (the deploy workflow passes it as IMAGE_TAG). \"latest\" is refused where tags are immutable (staging, prod)."
   type        = string
-  default     = "latest"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "image_tag must be a Docker tag: the commit SHA the CI run pushed (set IMAGE_TAG)."
+  }
+
+  validation {
+    condition     = !(var.ecr_image_tag_mutability == "IMMUTABLE" && var.image_tag == "latest")
+    error_message = "image_tag \"latest\" cannot name a release where tags are immutable: deploy the commit SHA CI pushed (IMAGE_TAG)."
+  }
+}
+
+variable "web_image_tag" {
+  description = "Image tag of the web container when it differs from image_tag. Empty: image_tag."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = !(var.ecr_image_tag_mutability == "IMMUTABLE" && var.web_image_tag == "latest")
+    error_message = "web_image_tag \"latest\" cannot name a release where tags are immutable."
+  }
 }
 
 variable "api_image_tag" {
-  description = "Image tag of the api (NestJS) container in its ECR repository."
+  description = "Image tag of the api container when it differs from image_tag. Empty: image_tag."
   type        = string
-  default     = "latest"
+  default     = ""
+
+  validation {
+    condition     = !(var.ecr_image_tag_mutability == "IMMUTABLE" && var.api_image_tag == "latest")
+    error_message = "api_image_tag \"latest\" cannot name a release where tags are immutable."
+  }
 }
 
 variable "web_cpu" {
@@ -197,13 +222,47 @@ variable "api_max_tasks" {
 }
 
 variable "cpu_target_utilization" {
-  description = "Average CPU utilization (%) the target-tracking autoscaling keeps each service at."
+  description = "Average CPU utilization (%) above which the target-tracking autoscaling adds tasks."
   type        = number
-  default     = 60
+  default     = 70
 
   validation {
     condition     = var.cpu_target_utilization > 0 && var.cpu_target_utilization < 100
     error_message = "cpu_target_utilization must be between 0 and 100."
+  }
+}
+
+variable "scale_in_cpu_utilization" {
+  description = "Average CPU utilization (%) below which (for 15 minutes) a service loses one task, down to its minimum."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.scale_in_cpu_utilization > 0 && var.scale_in_cpu_utilization < var.cpu_target_utilization
+    error_message = "scale_in_cpu_utilization must be above 0 and below cpu_target_utilization."
+  }
+}
+
+variable "scheduled_scaling" {
+  description = "Scale both services down at night and over weekends: at scale_down (an Application Auto Scaling cron, in timezone) their capacity becomes night_min_tasks..night_max_tasks, at scale_up their configured minimum and maximum again. null: no schedule."
+  type = object({
+    timezone        = string
+    scale_down      = string
+    scale_up        = string
+    night_min_tasks = number
+    night_max_tasks = number
+  })
+  default = null
+
+  validation {
+    condition     = var.scheduled_scaling == null || (can(regex("^cron\\(.+\\)$", var.scheduled_scaling.scale_down)) && can(regex("^cron\\(.+\\)$", var.scheduled_scaling.scale_up)))
+    error_message = "scheduled_scaling.scale_down and scale_up must be cron(...) expressions, e.g. \"cron(0 22 ? * * *)\"."
+  }
+
+  validation {
+    # try(): terraform 1.11 evaluates both sides of ||, and null has no attributes.
+    condition     = try(var.scheduled_scaling.night_min_tasks >= 0 && var.scheduled_scaling.night_max_tasks >= var.scheduled_scaling.night_min_tasks, var.scheduled_scaling == null)
+    error_message = "scheduled_scaling.night_min_tasks must be 0 or more and night_max_tasks at least that."
   }
 }
 
@@ -294,17 +353,63 @@ variable "alarm_email_addresses" {
 variable "cpu_alarm_threshold" {
   description = "Average CPU utilization (%) of a service above which its alarm fires."
   type        = number
-  default     = 85
+  default     = 80
 }
 
 variable "memory_alarm_threshold" {
   description = "Average memory utilization (%) of a service above which its alarm fires."
   type        = number
-  default     = 85
+  default     = 80
 }
 
-variable "http_5xx_alarm_threshold" {
-  description = "Number of 5xx responses per 5 minutes (per target group, and from the ALB itself) above which the alarm fires."
+variable "http_5xx_rate_alarm_threshold" {
+  description = "Share (%) of requests answered with a 5xx (by the ALB or the targets) over 5 minutes above which the alarm fires."
   type        = number
-  default     = 10
+  default     = 5
+}
+
+variable "database_connections_alarm_threshold" {
+  description = "Aurora connections (cluster average over 5 minutes) above which the alarm fires."
+  type        = number
+  default     = 200
+}
+
+# --- Secrets ------------------------------------------------------------------------
+
+variable "external_secrets" {
+  description = "Secrets of the external services, kept as SSM SecureStrings and given to the containers: mongodb_uri (api), datadog_api_key (both), web_sentry_dsn, api_sentry_dsn. Give them with ssm_parameter() (or another sensitive input), never in the repository."
+  type = object({
+    mongodb_uri     = string
+    datadog_api_key = string
+    web_sentry_dsn  = string
+    api_sentry_dsn  = string
+  })
+  sensitive = true
+}
+
+variable "generated_secrets_version" {
+  description = "Raise to rotate the secrets Terraform generates (the origin-verify key CloudFront sends, the JWT signing key). They are never in state, a plan or an output."
+  type        = number
+  default     = 1
+}
+
+variable "partner_api_waf" {
+  description = "The regional WAF on the partner API hostname: requests per 5 minutes per IP (rate_limit) and IPv4 networks always blocked (blocked_cidrs)."
+  type = object({
+    rate_limit    = number
+    blocked_cidrs = list(string)
+  })
+  default = { rate_limit = 1000, blocked_cidrs = [] }
+}
+
+# --- From the network and database units --------------------------------------------
+
+variable "log_bucket_name" {
+  description = "Bucket for the ALB's access logs (under alb/). From network.log_bucket_name."
+  type        = string
+}
+
+variable "database_cluster_id" {
+  description = "Identifier of the Aurora cluster, for the connections alarm. From database.cluster_id."
+  type        = string
 }
