@@ -31,7 +31,6 @@ from moto.ec2.models import security_groups as ec2_sg_models  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import models as iam_models  # noqa: E402
 from moto.iam.responses import IamResponse  # noqa: E402
-from moto.s3 import models as s3_models  # noqa: E402
 from moto.core.responses import EmptyResult  # noqa: E402
 from moto.utilities.tagging_service import TaggingService  # noqa: E402
 
@@ -269,57 +268,6 @@ def _ecs_create_service(self):
 
 
 EC2ContainerServiceResponse.create_service = _ecs_create_service
-
-
-# ---------------------------------------------------------------------------
-# Gap 6: S3 bucket policies are evaluated without their conditions. stackctl
-# bootstrap hardens the state bucket with a Deny on every request made
-# without TLS (Condition Bool aws:SecureTransport = false); moto ignores the
-# condition and so denies every object request (HTTP 403 on the state
-# object). Clients of the emulator are AWS SDKs and terraform, which use TLS
-# against AWS; the emulator is plain HTTP on loopback only because it is
-# local. So requests are treated as TLS: statements conditioned only on
-# aws:SecureTransport being false never match. Every other statement is
-# evaluated as moto does.
-# ---------------------------------------------------------------------------
-def _denies_only_plain_http(statement):
-    cond = statement.get("Condition") or {}
-    if set(cond) != {"Bool"}:
-        return False
-    values = {k.lower(): v for k, v in cond["Bool"].items()}
-    value = values.get("aws:securetransport")
-    if value is None or len(values) != 1:
-        return False
-    if isinstance(value, list):
-        value = value[0] if len(value) == 1 else None
-    return str(value).lower() == "false"
-
-
-_s3_get_permission = s3_models.FakeBucket.get_permission
-
-
-def _s3_bucket_get_permission(self, action, resource):
-    if self.policy is None:
-        return _s3_get_permission(self, action, resource)
-    try:
-        policy = json.loads(self.policy.decode())
-    except ValueError:
-        return _s3_get_permission(self, action, resource)
-    statements = policy.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    kept = [st for st in statements if not _denies_only_plain_http(st)]
-    if len(kept) == len(statements):
-        return _s3_get_permission(self, action, resource)
-    from moto.iam.access_control import IAMPolicy, PermissionResult
-
-    if not kept:
-        return PermissionResult.NEUTRAL
-    policy["Statement"] = kept
-    return IAMPolicy(json.dumps(policy)).is_action_permitted(action, resource)
-
-
-s3_models.FakeBucket.get_permission = _s3_bucket_get_permission
 
 
 # ---------------------------------------------------------------------------

@@ -88,7 +88,11 @@ data "aws_iam_policy_document" "backups" {
   }
 }
 
+# TLS only. Not against an emulator: it is plain HTTP, so this Deny would
+# refuse every request to the bucket, terraform's included (as it would on
+# any S3-compatible store served over http).
 resource "aws_s3_bucket_policy" "backups" {
+  count  = var.aws_emulator ? 0 : 1
   bucket = aws_s3_bucket.backups.id
   policy = data.aws_iam_policy_document.backups.json
 
