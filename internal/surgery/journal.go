@@ -64,11 +64,11 @@ type journal struct {
 
 // journalState is one state the transaction locks and maybe writes.
 type journalState struct {
-	Unit    string          `json:"unit"`
-	Where   string          `json:"where"`
-	Backend journalBackend  `json:"backend"`
-	LockID  string          `json:"lock_id"`
-	Locked  bool            `json:"-"`
+	Unit    string         `json:"unit"`
+	Where   string         `json:"where"`
+	Backend journalBackend `json:"backend"`
+	LockID  string         `json:"lock_id"`
+	Locked  bool           `json:"-"`
 	// Before, After and Rollback name copies in the journal folder: the
 	// state as it was (none: there was no state), as it is written, and
 	// as a rollback writes it back (Before's content at the next serial).

@@ -18,7 +18,7 @@ func TestRenamerTokens(t *testing.T) {
 		{"mywasabi", "mywasabi"},
 		{"wasabi2", "wasabi2"},
 		{"Wasabi", "Wasabi"},
-		{"wasabi-v2", "wasabi-v2"},              // already renamed
+		{"wasabi-v2", "wasabi-v2"},                  // already renamed
 		{"wasabi-v2:wasabi", "wasabi-v2:wasabi-v2"}, // one of two
 		{"wasabiwasabi", "wasabiwasabi"},
 		{"", ""},
