@@ -105,6 +105,9 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.outputCommand(nil),
 			a.bootstrapCommand(nil),
 			a.forceUnlockCommand(nil),
+			a.renameAppCommand(nil),
+			a.mvUnitCommand(nil),
+			a.stateCommand(stateRuns{}),
 			a.completionCommand(),
 			a.completeCommand(),
 		},
@@ -173,6 +176,15 @@ func reorderArgs(ua *ucli.App, args []string) ([]string, []string) {
 	cmd := ua.Command(args[ci])
 	if cmd == nil || cmd.SkipFlagParsing {
 		return args, passThrough
+	}
+	// A command with subcommands (state list, state mv): the flags are
+	// the subcommand's.
+	for ci+1 < len(args) && len(cmd.Subcommands) > 0 {
+		sub := cmd.Command(args[ci+1])
+		if sub == nil {
+			break
+		}
+		cmd, ci = sub, ci+1
 	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {

@@ -148,8 +148,15 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 			return err
 		}
 	}
+	writes := o.Command == "apply" || o.Command == "destroy"
+	if err := a.settlePending(ctx, o.commonOptions, o.AutoApprove, writes); err != nil {
+		return err
+	}
 	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
 	if err != nil {
+		return err
+	}
+	if err := a.settleErrored(ctx, e, o.AutoApprove, writes, o.Parallelism); err != nil {
 		return err
 	}
 	if reviewed {
