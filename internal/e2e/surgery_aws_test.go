@@ -123,9 +123,9 @@ func TestRenameAppAfterRenameOutsideTerraform(t *testing.T) {
 	srv := moto.Start(t)
 	mirror := tf.Mirror(t)
 	tr := newTree(t, map[string]string{
-		"stackctl.hcl":         "project  = \"rename\"\nlive_dir = \"live\"\nproviders {\n  mirror = \"" + mirror + "\"\n}\n",
-		"modules/app/main.tf":  appModule,
-		"live/dev/env.hcl":     "vars = {}\n",
+		"stackctl.hcl":          "project  = \"rename\"\nlive_dir = \"live\"\nproviders {\n  mirror = \"" + mirror + "\"\n}\n",
+		"modules/app/main.tf":   appModule,
+		"live/dev/env.hcl":      "vars = {}\n",
 		"live/dev/app/unit.hcl": "source = \"../../../modules/app\"\n\ninputs = {\n  app = \"wasabi\" # the app's name\n}\n",
 	})
 	tr.env = append(tr.env, srv.Env()...)

@@ -133,4 +133,3 @@ func donePushed(e *ErroredState) error {
 	}
 	return os.Rename(e.Path, filepath.Join(dir, filepath.Base(e.Path)))
 }
-

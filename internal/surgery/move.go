@@ -18,10 +18,10 @@ import (
 
 // Moved is what MoveAcross did.
 type Moved struct {
-	From     string   `json:"from"` // unit:address
-	To       string   `json:"to"`
-	Objects  int      `json:"objects"`
-	IDs      []string `json:"ids,omitempty"`
+	From    string   `json:"from"` // unit:address
+	To      string   `json:"to"`
+	Objects int      `json:"objects"`
+	IDs     []string `json:"ids,omitempty"`
 	// Dependents are resources left in the source that recorded a
 	// dependency on what moved: their configuration must now reach it
 	// through a dependency output.
