@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -167,6 +168,10 @@ func (a *app) runSurgery(ctx context.Context, o *surgeryOptions, what string, pr
 	}
 	env := ops.NewSurgeryEnv(e, ops.RunOptions{Parallelism: o.Parallelism})
 	s, err := prepare(ctx, env)
+	if errors.Is(err, surgery.ErrNothingToDo) {
+		fmt.Fprintf(a.streams.Out, "Nothing to do: %s.\n", strings.TrimPrefix(err.Error(), surgery.ErrNothingToDo.Error()+": "))
+		return nil
+	}
 	if err != nil {
 		return a.fail(e, err)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -114,6 +115,10 @@ func (a *app) settleErrored(ctx context.Context, e *ops.Engine, autoApprove, str
 		}
 		env := ops.NewSurgeryEnv(e, ops.RunOptions{Parallelism: parallelism})
 		s, err := surgery.PreparePushErrored(ctx, env, surgery.PushOptions{Unit: u, Command: push})
+		if errors.Is(err, surgery.ErrNothingToDo) {
+			fmt.Fprintf(warn, "stackctl: %v\n", err)
+			continue
+		}
 		if err != nil {
 			return &exitError{code: 1, err: err}
 		}

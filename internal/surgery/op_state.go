@@ -390,6 +390,17 @@ func PreparePushErrored(ctx context.Context, env Env, o PushOptions) (*Surgery, 
 	if err != nil {
 		return nil, err
 	}
+	if snap, err := tg.Store.ReadRaw(ctx); err == nil {
+		if c, err := parseStored(u.Path, snap.Data); err == nil && c != nil && sameContent(c, errored) {
+			// Pushed already (a run killed after the push, before the file
+			// was put aside): put it aside now.
+			if err := donePushed(e); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: the errored state %s is what the state of %s holds already (serial %d): it was pushed before, and is now put aside",
+				ErrNothingToDo, relTo(st.Root.Dir, e.Path), u.Path, c.Serial)
+		}
+	}
 	s := &Surgery{Report: &Report{Operation: "state push-errored", Env: st.Env.Name}}
 	s.tx = newTx(env, "state push-errored", o.Command, []*Target{tg})
 	s.tx.Build = func(ctx context.Context, cur map[string][]byte) (*Changes, error) {
@@ -423,4 +434,17 @@ func PreparePushErrored(ctx context.Context, env Env, o PushOptions) (*Surgery, 
 	s.tx.Verify = s.verifier(env)
 	s.post = func() error { return donePushed(e) }
 	return s, nil
+}
+
+// sameContent reports whether two states hold the same, serial aside.
+func sameContent(a, b *state.State) bool {
+	x, err1 := a.Clone()
+	y, err2 := b.Clone()
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	x.Serial, y.Serial = 0, 0
+	xb, err1 := x.Marshal()
+	yb, err2 := y.Marshal()
+	return err1 == nil && err2 == nil && string(xb) == string(yb)
 }
