@@ -264,3 +264,43 @@ func TestSurgeryCrashAtEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// An apply while a surgery holds its locks: in the same checkout it is
+// refused at once, naming the surgery; from another checkout (shared S3
+// state) terraform's own lock stops it — failing with --lock-timeout 0s,
+// or waiting for the surgery to finish with a longer one.
+func TestApplyDuringSurgeryWaitsOrFails(t *testing.T) {
+	t.Parallel()
+	bin := crashtestBinary(t)
+	tr, _, _ := s3Tree(t, nil)
+	tr.must(0, "bootstrap", "dev")
+	tr.must(0, "apply", "dev", "--auto-approve", "--unit", "network")
+	resume := tr.path("resume")
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	surgery, out, errOut := tr.command(ctx, "rename-app", "dev", "--unit", "network", "--from", "network", "--to", "net", "--auto-approve", "--allow-update")
+	surgery.Path, surgery.Args[0] = bin, bin
+	surgery.Env = append(append([]string(nil), tr.env...), "STACKCTL_TEST_HOOK=pause:prepared", "STACKCTL_TEST_RESUME="+resume)
+	must(t, surgery.Start())
+	waitFor(t, surgery, errOut, "stackctl-test: paused after prepared")
+
+	r := tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	contains(t, "apply in the same checkout", r.stderr, "a stackctl rename-app of dev", "is running: wait for it to finish")
+
+	other := tr.checkout()
+	r = other.must(1, "apply", "dev", "--unit", "network", "--auto-approve", "--lock-timeout", "0s")
+	contains(t, "apply from another checkout", r.stdout, "the state of network is locked by", "(stackctl rename-app)")
+
+	waiting, wout, werr := other.command(ctx, "apply", "dev", "--unit", "network", "--auto-approve", "--lock-timeout", "2m", "--stream")
+	must(t, waiting.Start())
+	waitFor(t, waiting, wout, "is still locked by")
+	must(t, os.WriteFile(resume, nil, 0o644))
+	if err := surgery.Wait(); err != nil {
+		t.Fatalf("the surgery: %v\n%s\n%s", err, out, errOut)
+	}
+	contains(t, "the surgery", out.String(), "Verified: the plan of network")
+	if err := waiting.Wait(); err != nil {
+		t.Fatalf("the waiting apply: %v\n%s\n%s", err, wout, werr)
+	}
+	contains(t, "the waiting apply", wout.String(), "network  succeeded")
+}
