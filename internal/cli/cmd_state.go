@@ -84,7 +84,7 @@ func (a *app) runStateList(ctx context.Context, o *stateListOptions) error {
 	if o.JSON {
 		return surgery.WriteJSON(a.streams.Out, list)
 	}
-	surgery.WriteStates(a.streams.Out, list)
+	surgery.WriteStates(a.streams.Out, e.Stack.Root.Dir, list)
 	return nil
 }
 
@@ -126,7 +126,7 @@ func (a *app) runStateBackups(ctx context.Context, o *stateListOptions) error {
 	if o.JSON {
 		return surgery.WriteJSON(a.streams.Out, list)
 	}
-	surgery.WriteBackups(a.streams.Out, list)
+	surgery.WriteBackups(a.streams.Out, e.Stack.Root.Dir, list)
 	return nil
 }
 

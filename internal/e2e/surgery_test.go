@@ -164,7 +164,7 @@ func TestStateMvAcrossUnits(t *testing.T) {
 	// The configuration not moved yet: verified, refused, put back.
 	r = tr.must(1, "state", "mv", "dev", "network:terraform_data.shared", "service:terraform_data.shared", "--auto-approve")
 	contains(t, "state mv before the configuration moved", r.stderr, "verification failed",
-		"network: terraform_data.shared would be created again", "service: terraform_data.shared would be destroyed", "what had been written was restored")
+		"network: terraform_data.shared would be created again", "service: terraform_data.shared would be destroyed", "Rolled back: every state and file is as it was")
 	if got := tr.states(); got["network"].IDs["terraform_data.shared"] != id || got["service"].IDs["terraform_data.shared"] != "" {
 		t.Fatalf("states after the refused move: %+v", got)
 	}

@@ -140,7 +140,7 @@ func PrepareMoveUnit(ctx context.Context, env Env, o MoveUnitOptions) (*Surgery,
 			}})
 	}
 
-	s := &Surgery{Report: &Report{Operation: "mv-unit", Env: st.Env.Name}}
+	s := &Surgery{Report: &Report{Root: st.Root.Dir, Operation: "mv-unit", Env: st.Env.Name}}
 	s.tx = newTx(env, "mv-unit", o.Command, targets)
 	var fileEdits []TextEdit
 	s.tx.Build = func(ctx context.Context, cur map[string][]byte) (*Changes, error) {

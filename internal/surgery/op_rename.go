@@ -91,7 +91,7 @@ func PrepareRenameApp(ctx context.Context, env Env, o RenameOptions) (*Surgery, 
 				relTo(st.Root.Dir, st.Env.File), o.From, len(edits), st.Env.Name))
 		}
 	}
-	s := &Surgery{Report: &Report{Operation: "rename-app", Env: st.Env.Name, Notes: notes}}
+	s := &Surgery{Report: &Report{Root: st.Root.Dir, Operation: "rename-app", Env: st.Env.Name, Notes: notes}}
 	s.tx = newTx(env, "rename-app", o.Command, targets)
 	var lastEdits []Edit
 	var lastFileEdits []TextEdit
@@ -145,6 +145,9 @@ func PrepareRenameApp(ctx context.Context, env Env, o RenameOptions) (*Surgery, 
 		}
 		return ch, nil
 	}
+	if searched == 0 {
+		return nil, notFound(o, units, stateless, searched, r, env)
+	}
 	ch, err := s.tx.Preview(ctx)
 	if err != nil {
 		return nil, err
@@ -174,6 +177,14 @@ const (
 // renamed instances must come out unchanged.
 func renameExpectations(st *config.Stack, edits []Edit, ch *Changes, files map[string]fileKind, units, stateless []string, noOp bool) []Expect {
 	touched := map[string][]string{}
+	// Attribute edits name an instance by its address before its for_each
+	// key is renamed; the plan knows it by the new one.
+	moved := map[string]string{}
+	for _, e := range edits {
+		if e.Attribute == "" {
+			moved[e.Unit+"\x00"+e.Address] = e.New
+		}
+	}
 	for _, e := range edits {
 		if strings.HasPrefix(e.Address, "output.") {
 			if _, ok := touched[e.Unit]; !ok {
@@ -182,8 +193,8 @@ func renameExpectations(st *config.Stack, edits []Edit, ch *Changes, files map[s
 			continue
 		}
 		addr := e.Address
-		if e.Attribute == "" {
-			addr = e.New
+		if n, ok := moved[e.Unit+"\x00"+e.Address]; ok {
+			addr = n
 		}
 		touched[e.Unit] = append(touched[e.Unit], addr)
 	}

@@ -315,7 +315,7 @@ func rollback(ctx context.Context, j *journal, root string, targets []*Target, l
 				errs = append(errs, fmt.Errorf("removing the new state of %s: %w", js.Unit, err))
 				continue
 			}
-			restored = append(restored, "state of "+js.Unit+" removed again ("+js.Where+" had none)")
+			restored = append(restored, "state of "+js.Unit+" removed again ("+relTo(root, js.Where)+" had none)")
 		case bytes.Equal(snap.Data, after):
 			prev, err := state.Parse(back)
 			if err == nil {
@@ -329,7 +329,7 @@ func rollback(ctx context.Context, j *journal, root string, targets []*Target, l
 				errs = append(errs, fmt.Errorf("restoring the state of %s: %w", js.Unit, err))
 				continue
 			}
-			restored = append(restored, fmt.Sprintf("state of %s (%s), as it was, at serial %d", js.Unit, js.Where, prev.Serial))
+			restored = append(restored, fmt.Sprintf("state of %s (%s), as it was, at serial %d", js.Unit, relTo(root, js.Where), prev.Serial))
 		default:
 			errs = append(errs, fmt.Errorf("the state of %s (%s) was changed by someone else since: it is left as it is (the state before is kept in %s)", js.Unit, js.Where, filepath.Join(j.dir, js.Before)))
 			continue

@@ -47,6 +47,8 @@ type Surgery struct {
 // Report is what a surgery does (or, with --dry-run, would do), for the
 // human and JSON views.
 type Report struct {
+	// Root is the repository root, for showing paths relative to it.
+	Root      string `json:"-"`
 	Operation string `json:"operation"`
 	Env       string `json:"env"`
 	DryRun    bool   `json:"dry_run"`

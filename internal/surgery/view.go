@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -29,11 +30,11 @@ func (r *Report) WritePlan(w io.Writer) {
 		fmt.Fprintf(w, "\nState edits (%d):\n", len(r.Edits))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, e := range r.Edits {
-			attr := e.Attribute
-			if attr == "" {
-				attr = "(address)"
+			if e.Attribute == "" {
+				fmt.Fprintf(tw, "  %s\t%s\t(address)\t→ %s\n", e.Unit, e.Address, e.New)
+				continue
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%q → %q\n", e.Unit, e.Address, attr, e.Old, e.New)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%q → %q\n", e.Unit, e.Address, e.Attribute, e.Old, e.New)
 		}
 		tw.Flush()
 	}
@@ -72,7 +73,7 @@ func (r *Report) WritePlan(w io.Writer) {
 			case s.Action == "create":
 				serial = fmt.Sprintf("new, serial %d", s.Next)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s, %d resource instance(s), lineage %s\n", s.Unit, s.Where, s.Action, serial, s.Resources, s.Lineage)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s, %d resource instance(s), lineage %s\n", s.Unit, r.rel(s.Where), s.Action, serial, s.Resources, s.Lineage)
 		}
 		tw.Flush()
 	}
@@ -108,6 +109,17 @@ func (ex Expect) describe() string {
 	return strings.Join(parts, "; ")
 }
 
+// rel shows a path inside the repository relative to its root.
+func (r *Report) rel(p string) string {
+	if r.Root == "" || !filepath.IsAbs(p) {
+		return p
+	}
+	if rel, err := filepath.Rel(r.Root, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return p
+}
+
 // WriteDone is the human view of a surgery that ran.
 func (r *Report) WriteDone(w io.Writer) {
 	for _, p := range r.Plans {
@@ -118,20 +130,20 @@ func (r *Report) WriteDone(w io.Writer) {
 		return
 	}
 	for _, s := range res.Written {
-		fmt.Fprintf(w, "Wrote the state of %s (%s, serial %d", s.Unit, s.Where, s.Serial)
+		fmt.Fprintf(w, "Wrote the state of %s (%s, serial %d", s.Unit, r.rel(s.Where), s.Serial)
 		if s.VersionID != "" {
 			fmt.Fprintf(w, ", S3 version %s", s.VersionID)
 		}
 		fmt.Fprint(w, ")")
 		if s.Backup != "" {
-			fmt.Fprintf(w, "; the previous one is backed up in %s", s.Backup)
+			fmt.Fprintf(w, "; the previous one is backed up in %s", r.rel(s.Backup))
 		}
 		fmt.Fprintln(w, ".")
 	}
 	for _, s := range res.Deleted {
-		fmt.Fprintf(w, "Deleted the old state of %s (%s)", s.Unit, s.Where)
+		fmt.Fprintf(w, "Deleted the old state of %s (%s)", s.Unit, r.rel(s.Where))
 		if s.Backup != "" {
-			fmt.Fprintf(w, "; backed up in %s", s.Backup)
+			fmt.Fprintf(w, "; backed up in %s", r.rel(s.Backup))
 		}
 		fmt.Fprintln(w, ".")
 	}
@@ -144,15 +156,16 @@ func (r *Report) WriteDone(w io.Writer) {
 }
 
 // WriteStates is state list's human view.
-func WriteStates(w io.Writer, list []UnitState) {
+func WriteStates(w io.Writer, root string, list []UnitState) {
+	rel := (&Report{Root: root}).rel
 	for i, u := range list {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		if !u.Exists {
-			fmt.Fprintf(w, "%s: no state (%s)\n", u.Unit, u.Where)
+			fmt.Fprintf(w, "%s: no state (%s)\n", u.Unit, rel(u.Where))
 		} else {
-			fmt.Fprintf(w, "%s: %s, serial %d, %d object(s)\n", u.Unit, u.Where, u.Serial, len(u.Objects))
+			fmt.Fprintf(w, "%s: %s, serial %d, %d object(s)\n", u.Unit, rel(u.Where), u.Serial, len(u.Objects))
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, o := range u.Objects {
@@ -168,22 +181,23 @@ func WriteStates(w io.Writer, list []UnitState) {
 		tw.Flush()
 		for _, e := range u.Errored {
 			fmt.Fprintf(w, "  errored state kept %s: %s (serial %d, %d object(s)): stackctl state push-errored ENV --unit %s\n",
-				e.Kept.Format(time.RFC3339), e.Path, e.Serial, e.Resources, u.Unit)
+				e.Kept.Format(time.RFC3339), rel(e.Path), e.Serial, e.Resources, u.Unit)
 		}
 	}
 }
 
 // WriteBackups is state backups' human view.
-func WriteBackups(w io.Writer, list []UnitBackups) {
+func WriteBackups(w io.Writer, root string, list []UnitBackups) {
+	rel := (&Report{Root: root}).rel
 	for i, u := range list {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		if len(u.Backups) == 0 {
-			fmt.Fprintf(w, "%s: no backups (%s)\n", u.Unit, u.Dir)
+			fmt.Fprintf(w, "%s: no backups (%s)\n", u.Unit, rel(u.Dir))
 			continue
 		}
-		fmt.Fprintf(w, "%s: %d backup(s) in %s\n", u.Unit, len(u.Backups), u.Dir)
+		fmt.Fprintf(w, "%s: %d backup(s) in %s\n", u.Unit, len(u.Backups), rel(u.Dir))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, b := range u.Backups {
 			extra := ""
