@@ -22,7 +22,7 @@ require (
 	golang.org/x/term v0.45.0
 )
 
-require github.com/aws/aws-sdk-go-v2/service/iam v1.64.8 // indirect
+require github.com/aws/aws-sdk-go-v2/service/iam v1.64.8
 
 require (
 	github.com/ProtonMail/go-crypto v1.5.2 // indirect
