@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/stackctl
 
-.PHONY: build test test-short lint bench perf demo demo-down clean
+.PHONY: build test test-short lint fuzz-smoke bench perf demo demo-down clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/stackctl
@@ -12,6 +12,19 @@ build:
 # with the race detector) against the real terraform and a local AWS emulator.
 test: lint
 	$(GO) test -race -timeout 60m ./...
+	$(MAKE) fuzz-smoke
+
+# A bounded run of every fuzz target (configuration parsing and evaluation,
+# state reading and writing, masking); their seed corpora also run in every
+# go test. Longer: make fuzz-smoke FUZZTIME=10m.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./internal/config:FuzzLoad ./internal/state:FuzzParseMarshal ./internal/state:FuzzParseLockInfo
+fuzz-smoke:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 # Seconds, no terraform. The bootstrap and S3 state packages still start the
 # emulator (moto) for their tests; the end-to-end tests do not run.

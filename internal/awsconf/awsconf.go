@@ -19,6 +19,7 @@ import (
 // use (most invocations never call it) and caching each parameter.
 type SSM struct {
 	ctx    context.Context
+	base   *Shared
 	once   sync.Once
 	client *ssm.Client
 	err    error
@@ -31,8 +32,11 @@ type ssmValue struct {
 	secure bool
 }
 
-// NewSSM returns a lazy SSM reader.
-func NewSSM(ctx context.Context) *SSM { return &SSM{ctx: ctx, cache: map[string]ssmValue{}} }
+// NewSSM returns a lazy SSM reader; base (may be nil) are the invocation's
+// credentials once an environment's role is assumed.
+func NewSSM(ctx context.Context, base *Shared) *SSM {
+	return &SSM{ctx: ctx, base: base, cache: map[string]ssmValue{}}
+}
 
 // Get returns a parameter's value, decrypted; secure reports a
 // SecureString. The value itself never appears in errors.
@@ -44,7 +48,7 @@ func (s *SSM) Get(name string) (string, bool, error) {
 	}
 	s.mu.Unlock()
 	s.once.Do(func() {
-		cfg, err := LoadWith(s.ctx, Options{})
+		cfg, err := LoadWith(s.ctx, Options{Base: s.base})
 		if err != nil {
 			s.err = err
 			return

@@ -48,6 +48,11 @@ type Options struct {
 	SharedCredentialsFiles []string
 	SharedConfigFiles      []string
 
+	// Base, when set, replaces the default chain's credentials (an
+	// environment's assumed role: Shared); static keys and a profile still
+	// win over it, and role steps chain on top of it.
+	Base *Shared
+
 	AssumeRole                *AssumeRole
 	AssumeRoleWithWebIdentity *AssumeRoleWithWebIdentity
 	// STSEndpoint and STSRegion apply to the STS client used to assume roles.
@@ -187,6 +192,9 @@ func LoadWith(ctx context.Context, o Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
 	}
 
+	if p := o.Base.Get(); p != nil && o.AccessKey == "" && o.Profile == "" {
+		cfg.Credentials = p
+	}
 	// Role steps chain as in Terraform: web identity first, then
 	// assume_role on top of whatever credentials came before.
 	if ar := o.AssumeRoleWithWebIdentity; ar != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/state/local"
@@ -36,6 +37,10 @@ type Option func(*Opener)
 // backups: <dir>/<env>/<unit path>/. The CLI passes
 // BackupDir(repository root); without it, writes are refused.
 func WithBackupDir(dir string) Option { return func(o *Opener) { o.backupDir = dir } }
+
+// WithBase gives every S3 backend the invocation's base credentials (an
+// environment's assumed role).
+func WithBase(base *awsconf.Shared) Option { return func(o *Opener) { o.s3.Base = base } }
 
 // BackupDir is the backup folder of a repository: <root>/.stackctl/backups.
 func BackupDir(root string) string { return filepath.Join(root, ".stackctl", "backups") }

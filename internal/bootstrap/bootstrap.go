@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,6 +40,14 @@ type Options struct {
 	DynamoDB *dynamodb.Client
 	Config   aws.Config
 
+	// PlainHTTP says the S3 endpoint is served over http (an emulator, an
+	// S3-compatible store on a private network): a policy denying requests
+	// without TLS would then deny every request, stackctl's and
+	// terraform's included, so it is not added.
+	PlainHTTP bool
+	// Endpoint is the S3 endpoint, for messages.
+	Endpoint string
+
 	// WaitTimeout bounds waiting for a new bucket to exist and a table to
 	// become ACTIVE; 0 means 5 minutes.
 	WaitTimeout time.Duration
@@ -54,6 +63,8 @@ func FromBackend(b *s3state.Backend, fix bool) Options {
 		KMSKeyID:      b.Settings.KMSKeyID,
 		DynamoDBTable: b.Settings.DynamoDBTable,
 		Fix:           fix,
+		Endpoint:      b.S3EndpointURL(),
+		PlainHTTP:     strings.HasPrefix(strings.ToLower(b.S3EndpointURL()), "http://"),
 		S3:            b.S3(),
 		DynamoDB:      b.DynamoDB(),
 		Config:        b.AWSConfig(),
@@ -108,6 +119,8 @@ type group struct {
 	// fix repairs the missing settings of the group; nil when they cannot
 	// be repaired in place (a table's key schema).
 	fix func(ctx context.Context, missing []finding) error
+	// notApplicable, when set, is why the group is left out here.
+	notApplicable string
 }
 
 type finding struct {
@@ -136,6 +149,12 @@ func run(ctx context.Context, r *Report, resource string, exists func(context.Co
 		r.add(resource, "exists", StatusOK, "")
 	}
 	for _, g := range groups {
+		if g.notApplicable != "" {
+			for _, st := range g.settings {
+				r.add(resource, st, StatusNotApplicable, g.notApplicable)
+			}
+			continue
+		}
 		before, err := g.audit(ctx)
 		if err != nil {
 			if st, detail, ok := unknown(err); ok {

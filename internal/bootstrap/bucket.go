@@ -100,8 +100,20 @@ func (b *bucket) groups() []group {
 			audit: b.auditPublicAccess, fix: b.fixPublicAccess},
 		{settings: []string{SettingVersioning}, audit: b.auditVersioning, fix: b.fixVersioning},
 		{settings: []string{SettingEncryption}, audit: b.auditEncryption, fix: b.fixEncryption},
-		{settings: []string{SettingDenyInsecureTransport}, audit: b.auditPolicy, fix: b.fixPolicy},
+		b.policyGroup(),
 	}
+}
+
+// policyGroup is the TLS-only bucket policy, unless the endpoint is plain
+// HTTP: there the Deny on aws:SecureTransport = false would refuse every
+// request, this run's and terraform's included, and lock everyone out of
+// their own state.
+func (b *bucket) policyGroup() group {
+	g := group{settings: []string{SettingDenyInsecureTransport}, audit: b.auditPolicy, fix: b.fixPolicy}
+	if b.o.PlainHTTP {
+		g.notApplicable = fmt.Sprintf("the S3 endpoint %s is plain HTTP: a policy denying requests without TLS would deny every request to the bucket, stackctl's and terraform's included; serve the store over HTTPS to have it", b.o.Endpoint)
+	}
+	return g
 }
 
 func (b *bucket) auditPublicAccess(ctx context.Context) ([]finding, error) {

@@ -18,6 +18,9 @@ const (
 	StatusMissing Status = "missing"
 	StatusFixed   Status = "fixed"
 	StatusUnknown Status = "unknown"
+	// NotApplicable: the setting cannot work where the store is (a
+	// TLS-only policy on a plain-HTTP endpoint), so it is left out.
+	StatusNotApplicable Status = "not applicable"
 )
 
 // Check is one setting of one resource.
@@ -93,6 +96,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 func (r *Report) Summary() string {
 	missing, unknown, changed := len(r.Missing()), len(r.Unknown()), len(r.Changed())
 	s := fmt.Sprintf("%d checks: %d created or fixed, %d missing, %d unknown", len(r.Checks), changed, missing, unknown)
+	if na := len(r.with(StatusNotApplicable)); na > 0 {
+		s += fmt.Sprintf(", %d not applicable", na)
+	}
 	if missing > 0 && !r.Fix {
 		s += "; nothing existing was changed (audit only)"
 	}

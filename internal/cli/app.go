@@ -42,6 +42,11 @@ type app struct {
 	cwd     string
 	// passThrough are the arguments after "--", for terraform.
 	passThrough []string
+	// changed is what --changed-since selected, once the environment is
+	// loaded.
+	changed *changed
+	// notes are said at the end of a run's summary (units not planned).
+	notes []string
 }
 
 // Main runs stackctl with args (including the program name) and returns
@@ -83,8 +88,12 @@ Dependency outputs are read straight from state.
 Every flag can also be set with a STACKCTL_* environment variable (shown in each command's
 help); the environment can be given as STACKCTL_ENV.
 
-Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 changes present
-(plan --detailed-exitcode).`,
+In CI (CI=true) there is no live view and nothing is asked: apply and destroy need
+--auto-approve, or apply --plan DIR with plans saved by plan --out. On GitHub Actions
+(GITHUB_ACTIONS=true) configuration errors are also written as annotations.
+
+Exit codes: 0 success; 1 error (bad configuration, a failed unit, a failed verify check, …);
+2 changes present (plan --detailed-exitcode) or undeclared differences (diff-env).`,
 		UsageText:              "stackctl <command> [ENV] [flags] [-- terraform args]",
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
@@ -103,17 +112,27 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.runCommand("apply", "apply every unit, in dependency order", nil),
 			a.runCommand("destroy", "destroy every unit, in reverse dependency order", nil),
 			a.outputCommand(nil),
+			a.execCommand(nil),
 			a.bootstrapCommand(nil),
 			a.forceUnlockCommand(nil),
 			a.renameAppCommand(nil),
 			a.mvUnitCommand(nil),
 			a.stateCommand(stateRuns{}),
+			a.diffEnvCommand(nil),
+			a.verifyCommand(nil),
+			a.ciCommand(nil, nil),
+			a.fmtCommand(nil),
+			a.providersCommand(nil),
+			a.convertCommand(nil),
 			a.completionCommand(),
 			a.completeCommand(),
 		},
 	}
 	for _, cmd := range ua.Commands {
 		cmd.OnUsageError = usageError
+		for _, sub := range cmd.Subcommands {
+			sub.OnUsageError = usageError
+		}
 	}
 	return ua
 }
@@ -177,9 +196,9 @@ func reorderArgs(ua *ucli.App, args []string) ([]string, []string) {
 	if cmd == nil || cmd.SkipFlagParsing {
 		return args, passThrough
 	}
-	// A command with subcommands (state list, state mv): the flags are
-	// the subcommand's.
-	for ci+1 < len(args) && len(cmd.Subcommands) > 0 {
+	// A command with subcommands (ci matrix, providers lock): the flags
+	// are the subcommand's, and go after its name.
+	for len(cmd.Subcommands) > 0 && ci+1 < len(args) {
 		sub := cmd.Command(args[ci+1])
 		if sub == nil {
 			break

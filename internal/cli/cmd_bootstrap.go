@@ -6,6 +6,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/stackctl/stackctl/internal/bootstrap"
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 )
@@ -23,12 +24,12 @@ func (a *app) bootstrapCommand(runF func(*bootstrapOptions) error) *ucli.Command
 		ArgsUsage: "ENV",
 		Description: `Creates a missing state bucket with versioning, default encryption (SSE-S3, or SSE-KMS
 when kms_key_id is set), all four public-access-block settings and a policy that denies
-non-TLS access, and the DynamoDB lock table when dynamodb_table is set (on-demand, LockID
+non-TLS access (not against a plain-HTTP endpoint, where it would deny everything), and the DynamoDB lock table when dynamodb_table is set (on-demand, LockID
 key, encryption, point-in-time recovery). On an existing bucket or table it audits every
 setting and prints what is missing; it changes nothing unless --fix is given.
 
 Exit codes: 0 all settings in place (created, fixed or already there); 2 the audit found
-missing settings and nothing was changed; 1 an error.
+missing settings and nothing was changed, or some settings could not be read; 1 an error.
 
 Examples:
   stackctl bootstrap prod
@@ -69,10 +70,6 @@ func (a *app) runBootstrap(ctx context.Context, o *bootstrapOptions) error {
 		fmt.Fprintf(a.streams.ErrOut, "stackctl: environment %s keeps its state locally (no remote_state block with backend = \"s3\"): nothing to bootstrap\n", e.Env())
 		return nil
 	}
-	missing := 0
-	for _, r := range reports {
-		missing += len(r.Missing())
-	}
 	if o.JSON {
 		if err := report.WriteJSON(a.streams.Out, map[string]any{"environment": e.Env(), "reports": reports}); err != nil {
 			return err
@@ -87,12 +84,28 @@ func (a *app) runBootstrap(ctx context.Context, o *bootstrapOptions) error {
 			}
 		}
 	}
+	return bootstrapExit(a, e.Env(), reports, o.Fix)
+}
+
+// bootstrapExit is the exit code of a bootstrap: 0 only when every
+// setting is known to be in place.
+func bootstrapExit(a *app, env string, reports []*bootstrap.Report, fix bool) error {
+	missing, unknown := 0, 0
+	for _, r := range reports {
+		missing += len(r.Missing())
+		unknown += len(r.Unknown())
+	}
 	if missing > 0 {
-		if !o.Fix {
-			fmt.Fprintf(a.streams.ErrOut, "stackctl: %d setting(s) missing; nothing was changed. Repair them with: stackctl bootstrap %s --fix\n", missing, e.Env())
+		if !fix {
+			fmt.Fprintf(a.streams.ErrOut, "stackctl: %d setting(s) missing; nothing was changed. Repair them with: stackctl bootstrap %s --fix\n", missing, env)
 			return exitCode(2)
 		}
 		return &exitError{code: 1, err: fmt.Errorf("%d setting(s) could not be repaired (see above)", missing)}
+	}
+	if unknown > 0 {
+		// 0 promises every setting is in place; these could not be read.
+		fmt.Fprintf(a.streams.ErrOut, "stackctl: %d setting(s) could not be read, so they are not known to be in place (see above): grant the read permissions, or check them by hand\n", unknown)
+		return exitCode(2)
 	}
 	return nil
 }

@@ -96,6 +96,21 @@ func (a *app) candidates(c *ucli.Context, words []string, cur string) []string {
 	if cmd == nil {
 		return nil
 	}
+	// ci matrix, providers lock: the subcommand, then its own words.
+	for len(cmd.Subcommands) > 0 {
+		if len(words) == 1 {
+			var names []string
+			for _, sub := range cmd.Subcommands {
+				names = append(names, sub.Name)
+			}
+			return names
+		}
+		sub := cmd.Command(words[1])
+		if sub == nil {
+			return nil
+		}
+		cmd, words = sub, words[1:]
+	}
 	if strings.HasPrefix(cur, "-") {
 		var flags []string
 		for _, f := range cmd.Flags {

@@ -22,11 +22,15 @@ func (a *app) listCommand(runF func(*listOptions) error) *ucli.Command {
 		ArgsUsage: "ENV",
 		Description: `Prints one unit path per line, every unit after the units it depends on.
 
+With --changed-since REF only the affected units are listed, each with why on stderr;
+--json then prints an object: the units with their reasons, deleted units, unmatched files.
+
 Examples:
   stackctl list dev
+  stackctl list prod --changed-since origin/main
   stackctl list prod --unit 'apps/*'
   stackctl list dev --json`,
-		Flags: commonFlags(unitFlag(), jsonFlag()),
+		Flags: commonFlags(append(selectionFlags(), jsonFlag())...),
 		Action: func(c *ucli.Context) error {
 			o := &listOptions{JSON: c.Bool("json")}
 			o.fill(a, c)
@@ -47,6 +51,9 @@ func (a *app) runList(ctx context.Context, o *listOptions) error {
 		return err
 	}
 	units := e.Ordered()
+	if o.JSON && a.changed != nil {
+		return report.WriteJSON(a.streams.Out, listChanged(units, a.changed))
+	}
 	if o.JSON {
 		if units == nil {
 			units = []string{}

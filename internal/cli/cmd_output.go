@@ -29,9 +29,9 @@ Examples:
   stackctl output dev --unit network --json | jq -r .vpc_id.value
   stackctl output dev
   stackctl output prod --unit database --json --show-sensitive`,
-		Flags: commonFlags(unitFlag(), jsonFlag(),
+		Flags: commonFlags(append(selectionFlags(), jsonFlag(),
 			&ucli.BoolFlag{Name: "show-sensitive", Usage: "print sensitive output values in clear", EnvVars: envVar("SHOW_SENSITIVE")},
-		),
+		)...),
 		Action: func(c *ucli.Context) error {
 			o := &outputOptions{JSON: c.Bool("json"), ShowSensitive: c.Bool("show-sensitive")}
 			o.fill(a, c)
@@ -52,7 +52,7 @@ func (a *app) runOutput(ctx context.Context, o *outputOptions) error {
 		return err
 	}
 	units := e.Ordered()
-	states, err := e.ReadStates(ctx, units, func(unit, where string) {
+	states, err := e.Outputs(ctx, units, func(unit, where string) {
 		fmt.Fprintf(a.streams.ErrOut, "stackctl: %s has no state yet (%s): it has no outputs until it is applied (stackctl apply %s --unit %s)\n", unit, where, e.Env(), unit)
 	})
 	if err != nil {

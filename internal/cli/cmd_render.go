@@ -31,10 +31,10 @@ Examples:
   stackctl render dev --unit database
   stackctl render prod --format json | jq '.units[0].inputs'
   stackctl render staging --format hcl`,
-		Flags: commonFlags(unitFlag(), jsonFlag(),
+		Flags: commonFlags(append(selectionFlags(), jsonFlag(),
 			&ucli.StringFlag{Name: "format", Usage: "text (default), json or hcl", EnvVars: envVar("FORMAT")},
 			&ucli.BoolFlag{Name: "all", Usage: "also show shared inputs the module does not declare", EnvVars: envVar("ALL")},
-		),
+		)...),
 		Action: func(c *ucli.Context) error {
 			o := &renderOptions{Format: c.String("format"), All: c.Bool("all")}
 			if c.Bool("json") {
@@ -73,6 +73,7 @@ func (a *app) runRender(ctx context.Context, o *renderOptions) error {
 			}
 			return &exitError{code: 1, err: fmt.Errorf("%s: %w", p, err)}
 		}
+		ru.Reasons = a.changed.reasons()[p]
 		units = append(units, ru)
 	}
 	switch o.Format {

@@ -13,6 +13,7 @@ import (
 	"github.com/stackctl/stackctl/internal/ops"
 	"github.com/stackctl/stackctl/internal/report"
 	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/verify"
 )
 
 var runExamples = map[string]string{
@@ -26,7 +27,8 @@ var runExamples = map[string]string{
   stackctl plan dev -- -target=aws_ecs_service.api -refresh=false`,
 	"apply": `  stackctl apply dev                           # shows every plan, then asks once
   stackctl apply dev --auto-approve --parallelism 4
-  stackctl apply prod --unit 'apps/*' --auto-approve`,
+  stackctl apply prod --unit 'apps/*' --auto-approve
+  stackctl apply prod --verify                 # each unit's verify checks right after it applies`,
 	"destroy": `  stackctl destroy dev                         # shows what goes, then asks once
   stackctl destroy dev --auto-approve          # dependents first
   stackctl destroy dev --unit edge --auto-approve`,
@@ -50,22 +52,39 @@ type runOptions struct {
 	Stream           bool
 	DetailedExitcode bool
 	AutoApprove      bool
+	// Format is text, json or markdown (plan, apply, destroy).
+	Format string
+	// Out is plan --out DIR; PlanDir is apply --plan DIR.
+	Out, PlanDir string
+	// Verify runs each unit's verify checks right after it applies
+	// (apply --verify); Checks say how they connect.
+	Verify bool
+	Checks checkOptions
 	// PassThrough are the terraform arguments after "--".
 	PassThrough []string
 }
 
 func (a *app) runCommand(name, usage string, runF func(*runOptions) error) *ucli.Command {
-	flags := commonFlags(unitFlag(), jsonFlag(),
+	flags := commonFlags(append(selectionFlags(), jsonFlag(),
 		&ucli.IntFlag{Name: "parallelism", Aliases: []string{"p"}, Value: defaultParallelism(), Usage: fmt.Sprintf("run at most `N` units at once (1-%d)", maxParallelism), EnvVars: envVar("PARALLELISM")},
 		&ucli.StringFlag{Name: "lock-timeout", Value: "30s", Usage: "how long terraform waits for a state lock held by another run (`DURATION`: 0s, 30s, 5m)", EnvVars: envVar("LOCK_TIMEOUT")},
 		&ucli.BoolFlag{Name: "stream", Usage: "stream terraform's output with a [unit] prefix even on a terminal", EnvVars: envVar("STREAM")},
 		&ucli.DurationFlag{Name: "stall-timeout", Value: 10 * time.Minute, Usage: "stop a unit that shows no progress for this long (`DURATION`; 0 never)", EnvVars: envVar("STALL_TIMEOUT")},
-	)
+	)...)
 	switch name {
 	case "plan":
-		flags = append(flags, &ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when any unit has changes, 0 when none", EnvVars: envVar("DETAILED_EXITCODE")})
-	case "apply", "destroy":
-		flags = append(flags, autoApproveFlag())
+		flags = append(flags, &ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when any unit has changes, 0 when none", EnvVars: envVar("DETAILED_EXITCODE")},
+			&ucli.StringFlag{Name: "out", Usage: "save every unit's plan, its JSON and a manifest under `DIR`, for apply --plan", EnvVars: envVar("OUT")},
+			allowDestroyFlag(), formatFlag())
+	case "apply":
+		flags = append(flags, autoApproveFlag(),
+			&ucli.StringFlag{Name: "plan", Usage: "apply exactly the plans saved in `DIR` by plan --out (no confirmation: they were reviewed); stale ones are refused", EnvVars: envVar("PLAN")},
+			allowDestroyFlag(), formatFlag())
+	case "destroy":
+		flags = append(flags, autoApproveFlag(), formatFlag())
+	}
+	if name == "apply" {
+		flags = append(flags, append([]ucli.Flag{&ucli.BoolFlag{Name: "verify", Usage: "run each unit's verify checks right after it applies; a failed check fails the unit and skips its dependents", EnvVars: envVar("VERIFY")}}, checkFlags()...)...)
 	}
 	order := "in dependency order"
 	if name == "destroy" {
@@ -83,7 +102,10 @@ Without --auto-approve, every selected unit is planned first and each plan with 
 shown; one confirmation then applies exactly those plans. A unit whose plan could change once
 its dependencies apply (their outputs changed, or it could not be planned before they
 existed) is planned again just before it runs, and applied only if you approve that plan too.
-With no terminal to ask, --auto-approve is required.`
+With no terminal to ask (or with CI=true), --auto-approve is required.`
+	}
+	if name == "plan" || name == "apply" {
+		desc += ciDescription[name]
 	}
 	return &ucli.Command{
 		Name:        name,
@@ -95,7 +117,8 @@ With no terminal to ask, --auto-approve is required.`
 			o := &runOptions{
 				Command: name, JSON: c.Bool("json"), Parallelism: c.Int("parallelism"), LockTimeout: c.String("lock-timeout"),
 				StallTimeout: c.Duration("stall-timeout"), Stream: c.Bool("stream"), DetailedExitcode: c.Bool("detailed-exitcode"), AutoApprove: c.Bool("auto-approve"),
-				PassThrough: a.passThrough,
+				PassThrough: a.passThrough, Verify: c.Bool("verify"), Checks: checkOptionsOf(c),
+				Format: c.String("format"), Out: c.String("out"), PlanDir: c.String("plan"),
 			}
 			o.fill(a, c)
 			if runF != nil {
@@ -126,6 +149,12 @@ func (o *runOptions) check() error {
 			return &exitError{code: 1, err: fmt.Errorf("--lock-timeout %s is negative: give 0s (do not wait) or more", o.LockTimeout)}
 		}
 	}
+	if err := o.checkPipeline(); err != nil {
+		return err
+	}
+	if !o.Verify && (len(o.Checks.Resolve) > 0 || o.Checks.CAFile != "") {
+		return &exitError{code: 1, err: fmt.Errorf("--resolve and --ca-file are for the checks of apply --verify; add --verify or drop them")}
+	}
 	if (o.Command == "init" || o.Command == "validate") && len(o.PassThrough) > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%s takes no terraform arguments after \"--\" (they go to plan, apply and destroy); drop %s", o.Command, strings.Join(o.PassThrough, " "))}
 	}
@@ -140,7 +169,7 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	reviewed := (o.Command == "apply" || o.Command == "destroy") && !o.AutoApprove
+	reviewed := (o.Command == "apply" || o.Command == "destroy") && !o.AutoApprove && o.PlanDir == ""
 	if reviewed {
 		// Refuse before any work: planning everything to then find no one
 		// to ask would waste minutes.
@@ -152,11 +181,20 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 	if err := a.settlePending(ctx, o.commonOptions, o.AutoApprove, writes); err != nil {
 		return err
 	}
-	e, err := a.engine(ctx, o.commonOptions, ops.Options{LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout})
+	var checks *verify.Verifier
+	if o.Verify {
+		if checks, err = o.Checks.verifier(); err != nil {
+			return err
+		}
+	}
+	e, err := a.engine(ctx, o.commonOptions, ops.Options{Command: o.Command, LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout, Verify: checks})
 	if err != nil {
 		return err
 	}
 	if err := a.settleErrored(ctx, e, o.AutoApprove, writes, o.Parallelism); err != nil {
+		return err
+	}
+	if done, err := a.runPipeline(ctx, e, o); done {
 		return err
 	}
 	if reviewed {
@@ -208,12 +246,13 @@ func (a *app) logDir(e *ops.Engine) string {
 
 func (a *app) progress(e *ops.Engine, o *runOptions, po report.ProgressOptions) *report.Progress {
 	term := a.streams.Out
-	if o.JSON {
+	machine := o.JSON || o.Format == "markdown"
+	if machine {
 		term = a.streams.ErrOut
 	}
 	po.Env, po.LogDir = e.Env(), a.logDir(e)
-	po.Live = !o.JSON && !o.Stream && a.streams.OutIsTerminal()
-	po.Term, po.Color = term, !o.JSON && a.streams.ColorOut()
+	po.Live = !machine && !o.Stream && a.streams.OutIsTerminal() && !a.inCI()
+	po.Term, po.Color = term, !machine && a.streams.ColorOut()
 	po.Height, po.Width = a.streams.Height(), a.streams.Width()
 	return report.NewProgress(po)
 }
@@ -221,12 +260,24 @@ func (a *app) progress(e *ops.Engine, o *runOptions, po report.ProgressOptions) 
 // writeResult prints a run's result: JSON on stdout, or what the live
 // view did not show and the summary table.
 func (a *app) writeResult(e *ops.Engine, o *runOptions, res *ops.Result, progress *report.Progress) {
-	sum := report.NewSummary(res, report.SummaryOptions{LogPath: progress.LogPath, FormatError: a.formatError(e)})
+	a.annotateUnits(res)
+	sum := report.NewSummary(res, report.SummaryOptions{LogPath: progress.LogPath, FormatError: a.formatError(e), Reasons: a.changed.reasons()})
+	if a.changed != nil {
+		sum.ChangedSince = report.NewChangedSince(a.changed.sel)
+	}
+	sum.Notes = append(sum.Notes, a.notes...)
+	if o.Format == "markdown" {
+		a.writeMarkdown(e, o, res, progress)
+		return
+	}
 	if o.JSON {
 		_ = sum.WriteJSON(a.streams.Out)
 		return
 	}
 	progress.WriteCaptured(a.streams.Out, res.Units)
+	if o.Verify {
+		a.writeAppliedChecks(res)
+	}
 	fmt.Fprintln(a.streams.Out)
 	sum.WriteTable(a.streams.Out, a.streams.ColorOut(), e.Stack.Display(a.logDir(e)))
 }

@@ -43,6 +43,10 @@ type commonOptions struct {
 	Root    string
 	NoColor bool
 	Units   []string
+	// ChangedSince is --changed-since REF; AllowDestroy lets the
+	// commands that take it plan the destroy of units deleted since.
+	ChangedSince string
+	AllowDestroy bool
 	// Args are the positional arguments after ENV.
 	Args []string
 }
@@ -53,6 +57,7 @@ func (o *commonOptions) fill(a *app, c *ucli.Context) {
 	o.Root = c.String("root")
 	o.NoColor = c.Bool("no-color")
 	o.Units = splitPatterns(c.StringSlice("unit"))
+	o.ChangedSince, o.AllowDestroy = c.String("changed-since"), c.Bool("allow-destroy")
 	args := c.Args().Slice()
 	if len(args) > 0 {
 		o.Env, o.Args = args[0], args[1:]
@@ -92,7 +97,11 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 	opts := extra
 	opts.Dir, opts.RootDir, opts.Env, opts.Units = a.cwd, o.Root, o.Env, o.Units
 	opts.Getenv, opts.Environ, opts.Offline = a.getenv, a.environ, offline
-	opts.SSM = awsconf.NewSSM(ctx).Get
+	opts.Context = ctx
+	if opts.SSM == nil {
+		opts.AWS = &awsconf.Shared{}
+		opts.SSM = awsconf.NewSSM(ctx, opts.AWS).Get
+	}
 	e, err := ops.Load(opts)
 	if err != nil {
 		if d, ok := ops.IsConfigError(err); ok {
@@ -102,6 +111,16 @@ func (a *app) engine(ctx context.Context, o commonOptions, extra ops.Options) (*
 		return nil, &exitError{code: 1, err: err}
 	}
 	a.printDiags(e, e.Warnings)
+	for _, x := range e.Excluded {
+		why := ""
+		if x.Reason != "" {
+			why = ": " + x.Reason
+		}
+		fmt.Fprintf(a.streams.ErrOut, "stackctl: leaving out %s%s (exclude at %s); name it with --unit %s to run it anyway\n", x.Unit, why, x.At, x.Unit)
+	}
+	if err := a.selectChanged(ctx, e, o); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -110,6 +129,7 @@ func (a *app) printDiags(e *ops.Engine, diags hcl.Diagnostics) {
 		return
 	}
 	a.writeDiags(a.streams.ErrOut, e, diags, a.streams.ColorErr())
+	a.annotate(diags)
 }
 
 func (a *app) writeDiags(w io.Writer, e *ops.Engine, diags hcl.Diagnostics, color bool) {
@@ -162,6 +182,9 @@ func (a *app) confirm(what, question string) error {
 // canConfirm refuses, before any work, a command that will need a yes
 // when no terminal is attached to answer it.
 func (a *app) canConfirm(what string) error {
+	if a.inCI() {
+		return &exitError{code: 1, err: fmt.Errorf("%s asks nothing in CI (CI=true), where no one can answer: give --auto-approve%s", what, ciApplyHint(what))}
+	}
 	if !a.streams.InIsTerminal() {
 		return &exitError{code: 1, err: fmt.Errorf("%s needs --auto-approve (or STACKCTL_AUTO_APPROVE=true) when no terminal is attached: there is no one to confirm it", what)}
 	}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/stackctl/stackctl/internal/bootstrap"
 	"github.com/stackctl/stackctl/internal/iostreams"
 )
 
@@ -132,5 +135,52 @@ func TestRunOptionsRefuseNonsense(t *testing.T) {
 	ok := runOptions{Command: "plan", Parallelism: 4, LockTimeout: "0s"}
 	if err := ok.check(); err != nil {
 		t.Errorf("valid options refused: %v", err)
+	}
+}
+
+func TestRunFlagsToOptions(t *testing.T) {
+	a := testApp(nil)
+	var got *execOptions
+	must(t, parse(t, a, a.execCommand(func(o *execOptions) error { got = o; return nil }), "dev", "-u", "db", "--auto-approve", "-p", "2", "--", "state", "rm", "x"))
+	if got.Env != "dev" || !got.AutoApprove || got.Parallelism != 2 || !reflect.DeepEqual(got.PassThrough, []string{"state", "rm", "x"}) || !reflect.DeepEqual(got.Units, []string{"db"}) {
+		t.Errorf("run: %+v", got)
+	}
+}
+
+// 0 means every setting is in place: an audit that could read nothing
+// cannot say so.
+func TestBootstrapExitCodes(t *testing.T) {
+	rep := func(st ...bootstrap.Status) []*bootstrap.Report {
+		r := &bootstrap.Report{}
+		for i, s := range st {
+			r.Checks = append(r.Checks, bootstrap.Check{Resource: "s3://b", Setting: fmt.Sprint(i), Status: s})
+		}
+		return []*bootstrap.Report{r}
+	}
+	code := func(err error) int {
+		var ee *exitError
+		if err == nil {
+			return 0
+		}
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return -1
+	}
+	cases := []struct {
+		reports []*bootstrap.Report
+		fix     bool
+		want    int
+	}{
+		{rep(bootstrap.StatusOK, bootstrap.StatusCreated, bootstrap.StatusNotApplicable), false, 0},
+		{rep(bootstrap.StatusUnknown, bootstrap.StatusUnknown), false, 2},
+		{rep(bootstrap.StatusOK, bootstrap.StatusMissing), false, 2},
+		{rep(bootstrap.StatusOK, bootstrap.StatusMissing), true, 1},
+		{rep(bootstrap.StatusFixed), true, 0},
+	}
+	for i, c := range cases {
+		if got := code(bootstrapExit(testApp(nil), "dev", c.reports, c.fix)); got != c.want {
+			t.Errorf("case %d: exit %d, want %d", i, got, c.want)
+		}
 	}
 }

@@ -310,6 +310,23 @@ func TestEachFileParsedOnce(t *testing.T) {
 	if l.files.parses != 4 {
 		t.Fatalf("%d parses of 4 files", l.files.parses)
 	}
+
+	// A shared definition included by three units is parsed once too:
+	// stackctl.hcl, env.hcl, six unit.hcl and infra/units/service.hcl.
+	dir = testutil.WriteTree(t, includeTree)
+	l = NewLoader(Options{Dir: dir})
+	st, diags = l.Load("dev")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	for _, u := range st.Units {
+		if _, diags := st.Inputs(u, mockDeps(u)); diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+	}
+	if n := len(l.Files()); n != 9 || l.files.parses != 9 {
+		t.Fatalf("%d files in %d parses, want 9 in 9: %v", n, l.files.parses, keys(l.Files()))
+	}
 }
 
 // The root file is evaluated for every unit; a mistake in it is still one

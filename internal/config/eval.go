@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // scope names which top-level variables an expression may not use where it
@@ -66,12 +65,16 @@ func evalString(a *hcl.Attribute, ctx *hcl.EvalContext, s scope) (string, hcl.Di
 	if IsSensitive(v) {
 		return "", hcl.Diagnostics{attrError(a, "Sensitive value not allowed", fmt.Sprintf("%s is used in paths, names and messages and must not be secret.", a.Name))}
 	}
-	v, err := convert.Convert(v, cty.String)
-	if err != nil || v.IsNull() {
-		return "", hcl.Diagnostics{attrError(a, "Invalid value", fmt.Sprintf("%s must be a string.", a.Name))}
-	}
 	if !v.IsKnown() {
 		return "", hcl.Diagnostics{attrError(a, "Unknown value", fmt.Sprintf("%s must be known when the configuration is read.", a.Name))}
+	}
+	// No conversion: path = 5 or project = true is a mistake, not the
+	// string "5" (a number made a dependency on a missing unit "b/5").
+	if v.IsNull() {
+		return "", hcl.Diagnostics{attrError(a, "Invalid value", fmt.Sprintf("%s must be a string, not null.", a.Name))}
+	}
+	if v.Type() != cty.String {
+		return "", hcl.Diagnostics{attrError(a, "Invalid value", fmt.Sprintf("%s must be a string, not %s: write it in quotes.", a.Name, v.Type().FriendlyName()))}
 	}
 	return v.AsString(), diags
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/stackctl/stackctl/internal/diag"
 )
 
 // MockOutputs returns a dependency's mock_outputs as DependencyOutputs, and
@@ -20,22 +22,17 @@ func MockOutputs(d *Dependency) (DependencyOutputs, bool) {
 	return DependencyOutputs{Values: valueMap(d.MockOutputs), From: "mock_outputs"}, true
 }
 
-// Inputs evaluates a unit's inputs, merged by top-level key (unit over env
-// over root). deps holds the outputs of every dependency the unit declares,
+// Inputs evaluates a unit's inputs, merged by top-level key: unit.hcl over
+// its included files (a later include over an earlier one) over env over
+// root. deps holds the outputs of every dependency the unit declares,
 // by dependency name.
 func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl.Diagnostics) {
 	l := s.loader
 	var diags hcl.Diagnostics
 	merged := map[string]*Input{}
-	layer := func(layer Layer, a *hcl.Attribute, dir string, locals cty.Value, extra map[string]cty.Value, sc scope) {
+	layer := func(layer Layer, include string, a *hcl.Attribute, ctx *hcl.EvalContext, sc scope) {
 		if a == nil {
 			return
-		}
-		ctx := l.fileContext(dir)
-		ctx.Variables = copyVars(u.vars)
-		ctx.Variables["local"] = locals
-		for k, v := range extra {
-			ctx.Variables[k] = v
 		}
 		vals, ranges, d := objectItems(a, ctx, sc)
 		diags = append(diags, d...)
@@ -44,22 +41,43 @@ func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl
 			if !ok {
 				rng = a.Range
 			}
-			in := &Input{Name: k, Value: v, Layer: layer, Range: rng}
+			in := &Input{Name: k, Value: v, Layer: layer, File: rng.Filename, Include: include, Range: rng}
 			if prev, ok := merged[k]; ok {
 				in.Overrides = append(prev.Overrides, prev.Layer)
 			}
 			merged[k] = in
 		}
 	}
-	layer(LayerRoot, s.Root.inputs, s.Root.Dir, u.rootLocals, nil, scopeRootInputs)
-	layer(LayerEnv, s.Env.inputs, s.Env.Dir, s.Env.localVal, nil, scopeRootInputs)
-	if u.inputs != nil {
-		d := checkDependencyRefs(u, u.inputs.Expr, deps)
+	fileCtx := func(dir string, locals cty.Value) *hcl.EvalContext {
+		ctx := l.fileContext(dir)
+		ctx.Variables = copyVars(u.vars)
+		ctx.Variables["local"] = locals
+		return ctx
+	}
+	layer(LayerRoot, "", s.Root.inputs, fileCtx(s.Root.Dir, u.rootLocals), scopeRootInputs)
+	layer(LayerEnv, "", s.Env.inputs, fileCtx(s.Env.Dir, s.Env.localVal), scopeRootInputs)
+	var depObj cty.Value
+	for _, ly := range u.layers {
+		a := ly.content.Attributes["inputs"]
+		if a == nil {
+			continue
+		}
+		d := checkDependencyRefs(u, a.Expr, deps)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
-			layer(LayerUnit, u.inputs, u.Dir, u.locals, map[string]cty.Value{"dependency": dependencyObject(u, deps)}, scopeUnitInputs)
+		if d.HasErrors() {
+			continue
+		}
+		if depObj == cty.NilVal {
+			depObj = dependencyObject(u, deps)
+		}
+		ctx := ly.context(l, u, map[string]cty.Value{"dependency": depObj})
+		if ly.inc != nil {
+			layer(LayerInclude, ly.inc.Name, a, ctx, scopeIncludedInputs)
+		} else {
+			layer(LayerUnit, "", a, ctx, scopeUnitInputs)
 		}
 	}
+	l.explain(diags, s.Env)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -113,16 +131,23 @@ func checkDependencyRefs(u *Unit, expr hcl.Expression, deps map[string]Dependenc
 		if dep == nil {
 			detail := fmt.Sprintf("Unit %s has no dependency block named %q. ", u.Path, name)
 			if len(declared) > 0 {
-				detail += "Declared: " + strings.Join(declared, ", ") + "."
+				detail += "Declared: " + strings.Join(declared, ", ") + didYouMean(name, declared)
 			} else {
 				detail += fmt.Sprintf("Declare one: dependency %q { path = \"../%s\" }.", name, name)
 			}
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown dependency", Detail: detail, Subject: rng})
+			d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown dependency", Detail: detail, Subject: rng}
+			if g := u.Dependency(closest(name, declared)); g != nil {
+				diag.AddRelated(d, fmt.Sprintf("dependency %q is declared here", g.Name), g.Range)
+			}
+			diags = append(diags, d)
 			continue
 		}
 		if attr, ok := traverseName(t, 2); !ok || attr != "outputs" {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dependency reference",
-				Detail: fmt.Sprintf("Refer to an output of %q as dependency.%s.outputs.<output>.", name, name), Subject: rng})
+			detail := fmt.Sprintf("Refer to an output of %q as dependency.%s.outputs.<output>", name, name)
+			if ok {
+				detail = fmt.Sprintf("A dependency has only `outputs`, not `%s`. ", attr) + detail
+			}
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dependency reference", Detail: detail + ".", Subject: rng})
 			continue
 		}
 		outs, ok := deps[name]
@@ -138,7 +163,8 @@ func checkDependencyRefs(u *Unit, expr hcl.Expression, deps map[string]Dependenc
 		}
 		detail := fmt.Sprintf("Dependency %q (unit %s) has no output %q in %s. ", name, dep.Path, out, outs.From)
 		if len(outs.Values) > 0 {
-			detail += "Its outputs: " + strings.Join(slices.Sorted(maps.Keys(outs.Values)), ", ") + ". "
+			names := slices.Sorted(maps.Keys(outs.Values))
+			detail += "Its outputs: " + strings.Join(names, ", ") + didYouMean(out, names) + " "
 		} else {
 			detail += "It has no outputs. "
 		}

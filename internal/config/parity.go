@@ -144,7 +144,13 @@ func (r *Root) parseParity(b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
 // evalStringList evaluates a list of strings (a single string counts as
 // a list of one).
 func evalStringList(a *hcl.Attribute, ctx *hcl.EvalContext) ([]string, hcl.Diagnostics) {
-	v, diags := evalExpr(a.Expr, ctx, scopeRootSettings)
+	return evalStringListIn(a, ctx, scopeRootSettings)
+}
+
+// evalStringListIn is evalStringList where the expression may use what sc
+// allows.
+func evalStringListIn(a *hcl.Attribute, ctx *hcl.EvalContext, sc scope) ([]string, hcl.Diagnostics) {
+	v, diags := evalExpr(a.Expr, ctx, sc)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -186,8 +192,8 @@ func (s *Stack) SymbolicInputs(u *Unit) ([]Input, hcl.Diagnostics) {
 		deps[d.Name] = DependencyOutputs{Values: map[string]cty.Value{}, From: "symbolic outputs"}
 	}
 	var vars []hcl.Traversal
-	if u.inputs != nil {
-		vars = u.inputs.Expr.Variables()
+	for _, e := range u.inputExprs() {
+		vars = append(vars, e.Variables()...)
 	}
 	for _, t := range vars {
 		if t.RootName() != "dependency" {

@@ -23,10 +23,12 @@ const Sensitive = mark("sensitive")
 // Layer says which file an input came from. Higher layers win.
 type Layer int
 
-// The three input layers, lowest precedence first.
+// The input layers, lowest precedence first. LayerInclude is a file the
+// unit.hcl includes (a shared unit definition); the unit.hcl overrides it.
 const (
 	LayerRoot Layer = iota
 	LayerEnv
+	LayerInclude
 	LayerUnit
 )
 
@@ -36,6 +38,8 @@ func (l Layer) String() string {
 		return "root"
 	case LayerEnv:
 		return "env"
+	case LayerInclude:
+		return "include"
 	default:
 		return "unit"
 	}
@@ -52,15 +56,22 @@ type Root struct {
 	// ("" when unset).
 	TerraformVersion      string
 	TerraformVersionRange hcl.Range
+	// TerraformBinary is terraform.binary: a program name looked up on
+	// PATH ("tofu") or an absolute path; "" runs terraform.
+	TerraformBinary string
 
 	ProviderMirror string // absolute; "" when unset
 	PluginCacheDir string // absolute
 
 	Parity *Parity // nil without a parity block
+	// Retry says how transient terraform failures are retried.
+	Retry Retry
 
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock
+	generate    []*hcl.Block
+	hooks       []*hcl.Block
 }
 
 type remoteStateBlock struct {
@@ -81,6 +92,14 @@ type Env struct {
 	locals   hcl.Attributes
 	localVal cty.Value
 	inputs   *hcl.Attribute
+	varsAttr *hcl.Attribute
+	generate []*hcl.Block
+	hooks    []*hcl.Block
+	// AssumeRole is the role every AWS call of the environment is made as
+	// (nil: the default credentials).
+	AssumeRole *EnvRole
+	// AllowedAccountIDs refuses writes with credentials of another account.
+	AllowedAccountIDs []string
 }
 
 // Source is where a unit's Terraform module comes from.
@@ -130,11 +149,33 @@ type Unit struct {
 	Dependencies []*Dependency
 	Backend      Backend
 	Verify       []*Verify // verify blocks, in file order
+	// OrderDependencies are the units of dependencies { paths }: they run
+	// first, but their outputs are never read. In the order written
+	// (included files first), each path once.
+	OrderDependencies []OrderDependency
+	// Exclude is the unit's exclude block, nil without one.
+	Exclude *Exclude
+	// PreventDestroy is prevent_destroy = true: destroy must refuse the
+	// unit. PreventDestroyRange is where it was set.
+	PreventDestroy      bool
+	PreventDestroyRange hcl.Range
+	// Generate are the files written into the working folder, merged from
+	// stackctl.hcl, env.hcl, the includes and unit.hcl by name, sorted by
+	// path.
+	Generate []Generate
+	// Hooks are the commands run around its terraform steps, merged
+	// across its files by kind and name.
+	Hooks []Hook
+
+	// Includes are the shared definitions the unit.hcl includes, in the
+	// order of its include blocks.
+	Includes []Include
 
 	vars       map[string]cty.Value // project, env, unit
-	locals     cty.Value
 	rootLocals cty.Value
-	inputs     *hcl.Attribute
+	// layers are the files that define the unit, lowest precedence first:
+	// the included files in order, then the unit.hcl.
+	layers []*unitLayer
 }
 
 // Dependency returns the dependency block with the given name, or nil.
@@ -152,7 +193,11 @@ type Input struct {
 	Name  string
 	Value cty.Value // may carry the Sensitive mark; may be unknown in render
 	Layer Layer
-	Range hcl.Range // where the winning value was written
+	// File is the file that set the winning value, as shown in messages
+	// (Range.Filename); Include names its include block for LayerInclude.
+	File    string
+	Include string
+	Range   hcl.Range // where the winning value was written
 	// Overrides lists the lower layers that also set this input.
 	Overrides []Layer
 }

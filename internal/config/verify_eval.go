@@ -23,7 +23,7 @@ import (
 func (s *Stack) EvalVerify(u *Unit, outputs, inputs map[string]cty.Value) ([]*VerifySpec, hcl.Diagnostics) {
 	ctx := s.loader.fileContext(u.Dir)
 	ctx.Variables = copyVars(u.vars)
-	ctx.Variables["local"] = u.locals
+	ctx.Variables["local"] = u.ownLocals()
 	ctx.Variables["outputs"] = objectOf(outputs)
 	ctx.Variables["inputs"] = objectOf(inputs)
 	// Every secret of the unit is masked in every check's messages, not

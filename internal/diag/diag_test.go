@@ -61,3 +61,63 @@ func TestAt(t *testing.T) {
 		t.Fatalf("At = %q", got)
 	}
 }
+
+// A related location prints after the detail with its own snippet, and
+// whatever Extra held before stays reachable.
+func TestRelatedLocation(t *testing.T) {
+	file := &hcl.File{Bytes: []byte("vars = {\n  regon = \"x\"\n}\n")}
+	use := hcl.Range{Filename: "a.hcl", Start: hcl.Pos{Line: 1, Column: 1}, End: hcl.Pos{Line: 1, Column: 2}}
+	def := hcl.Range{Filename: "env.hcl", Start: hcl.Pos{Line: 2, Column: 3}, End: hcl.Pos{Line: 2, Column: 8}}
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "S", Detail: "D.", Subject: &use, Extra: "before"}
+	AddRelated(d, "`regon` is defined here", def)
+	got := render(hcl.Diagnostics{d}, map[string]*hcl.File{"env.hcl": file})
+	want := "  D.\n  note: `regon` is defined here\n  --> env.hcl:2:3\n    |\n  2 |   regon = \"x\"\n    |   ^^^^^\n"
+	if !strings.HasSuffix(got, want) {
+		t.Fatalf("got\n%s\nwant suffix\n%s", got, want)
+	}
+	if s, ok := hcl.DiagnosticExtra[string](d); !ok || s != "before" {
+		t.Fatalf("the earlier Extra is lost: %v", d.Extra)
+	}
+}
+
+// Issue 9 item 8: a snippet of a binary or minified line is cut around the
+// range, and what would not print is escaped; the carets stay under it.
+func TestSnippetIsBoundedAndEscaped(t *testing.T) {
+	line := strings.Repeat("x", 300) + "\x1b[31mbad\x00" + strings.Repeat("y", 300)
+	file := &hcl.File{Bytes: []byte(line + "\n")}
+	r := hcl.Range{Filename: "f.hcl", Start: hcl.Pos{Line: 1, Column: 301}, End: hcl.Pos{Line: 1, Column: 310}}
+	got := render(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "S\x07", Detail: "D\x1b", Subject: &r}}, map[string]*hcl.File{"f.hcl": file})
+	for _, c := range []byte(got) {
+		if c < 0x20 && c != '\n' {
+			t.Fatalf("raw control byte %#x in\n%q", c, got)
+		}
+	}
+	lines := strings.Split(got, "\n")
+	code, marks := []rune(lines[3]), []rune(lines[4])
+	if len(code) > 140 {
+		t.Fatalf("line of %d characters", len(code))
+	}
+	var under []rune
+	for i, m := range marks {
+		if m == '^' {
+			under = append(under, code[i])
+		}
+	}
+	if string(under) != `\x1b[31mbad\x00` {
+		t.Fatalf("carets under %q:\n%s", string(under), got)
+	}
+	if !strings.HasPrefix(lines[0], `Error: S\x07`) {
+		t.Fatalf("summary %q", lines[0])
+	}
+}
+
+func TestWriteShowsAtMostMaxShown(t *testing.T) {
+	var diags hcl.Diagnostics
+	for i := 0; i < MaxShown+5; i++ {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "E"})
+	}
+	got := render(diags, nil)
+	if n := strings.Count(got, "Error: E"); n != MaxShown || !strings.Contains(got, "5 more not shown") {
+		t.Fatalf("%d shown:\n%s", n, got)
+	}
+}

@@ -1,9 +1,12 @@
 package discover
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -32,12 +35,6 @@ func TestUnits(t *testing.T) {
 		"network/.terraform/modules/x/unit.hcl", // copies terraform made
 		".stackctl/cache/unit.hcl",
 	)
-	if err := os.Mkdir(filepath.Join(env, "db"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(env, "db", UnitFile), 0o755); err != nil { // a folder, not a file
-		t.Fatal(err)
-	}
 	got, err := Units(env)
 	if err != nil {
 		t.Fatal(err)
@@ -65,5 +62,74 @@ func TestEnvironmentsAndRoot(t *testing.T) {
 	got, err := FindRoot(filepath.Join(root, "infra", "live", "dev", "network"))
 	if err != nil || got != root {
 		t.Fatalf("FindRoot = %q, %v; want %q", got, err, root)
+	}
+}
+
+// Issue 9 item 5: a unit.hcl that is a link, a folder, a pipe or a dangling
+// link, and linked unit folders, were skipped and the run went on without
+// them. Links are followed; everything else is reported with its path.
+func TestUnitsNeverDropped(t *testing.T) {
+	base := t.TempDir()
+	env := filepath.Join(base, "env")
+	touch(t, base, "shared/web/unit.hcl", "shared/real.hcl", "env/env.hcl", "env/network/unit.hcl")
+	mkdir := func(rel string) {
+		if err := os.MkdirAll(filepath.Join(env, rel), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(target, rel string) {
+		if err := os.Symlink(target, filepath.Join(env, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkdir("linked-file")
+	link("../../shared/real.hcl", "linked-file/unit.hcl") // a link to a valid file: a unit
+	link("../shared/web", "web")                          // a linked unit folder: a unit
+	mkdir("dangling")
+	link("nowhere.hcl", "dangling/unit.hcl")
+	mkdir("folder/unit.hcl")
+	mkdir("pipe")
+	if err := syscall.Mkfifo(filepath.Join(env, "pipe", UnitFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mkdir("apps")
+	link("..", "apps/loop") // a link to an ancestor
+	link("../gone", "gone")
+
+	got, err := Units(env)
+	if want := []string{"linked-file", "network", "web"}; !slices.Equal(got, want) {
+		t.Errorf("Units = %v, want %v", got, want)
+	}
+	var probs *Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("want *Problems, got %v", err)
+	}
+	want := map[string]string{
+		"apps/loop":         "which contains it",
+		"dangling/unit.hcl": "symbolic link to nowhere.hcl, which cannot be read",
+		"folder/unit.hcl":   "is a folder, not a file",
+		"gone":              "symbolic link to ../gone",
+		"pipe/unit.hcl":     "named pipe",
+	}
+	if len(probs.List) != len(want) {
+		t.Errorf("%d problems, want %d: %v", len(probs.List), len(want), err)
+	}
+	for _, p := range probs.List {
+		rel, _ := filepath.Rel(env, p.Path)
+		if w, ok := want[filepath.ToSlash(rel)]; !ok || !strings.Contains(p.Detail, w) {
+			t.Errorf("%s: %s (want %q)", rel, p.Detail, w)
+		}
+	}
+}
+
+func TestLinkedEnvironmentIsListed(t *testing.T) {
+	root := t.TempDir()
+	touch(t, root, "live/dev/env.hcl", "elsewhere/qa/env.hcl")
+	if err := os.Symlink("../elsewhere/qa", filepath.Join(root, "live", "qa")); err != nil {
+		t.Fatal(err)
+	}
+	envs, err := Environments(filepath.Join(root, "live"))
+	if err != nil || !slices.Equal(envs, []string{"dev", "qa"}) {
+		t.Fatalf("Environments = %v, %v", envs, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -232,4 +233,86 @@ inputs = { name = "slow", sleep = 10 }
 	if locks, _ := filepath.Glob(tr.path(".stackctl/state/dev/slow/.*lock.info")); len(locks) > 0 {
 		t.Errorf("lock left behind: %v", locks)
 	}
+}
+
+// A failure that passes (here a provisioner that loses its connection
+// once) is retried, with its reason shown; a pattern from the retry block
+// counts too; max_attempts = 1 retries nothing.
+func TestTransientFailuresAreRetried(t *testing.T) {
+	t.Parallel()
+	flaky := func(message string) string {
+		return `variable "marker" { type = string }
+resource "terraform_data" "x" {
+  provisioner "local-exec" {
+    command = "if [ ! -e ${var.marker} ]; then touch ${var.marker}; echo '` + message + `' >&2; exit 1; fi"
+  }
+}
+`
+	}
+	files := map[string]string{
+		"stackctl.hcl":          "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  wait   = \"1s\"\n  errors = [\"flaky backend\"]\n}\n",
+		"modules/reset/main.tf": flaky("read: connection reset by peer"),
+		"modules/own/main.tf":   flaky("flaky backend went away"),
+		"live/dev/env.hcl":      "vars = {}\n",
+		"live/dev/a/unit.hcl":   "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n",
+		"live/dev/b/unit.hcl":   "source = \"../../../modules/own\"\ninputs = { marker = \"@ROOT@/b.marker\" }\n",
+	}
+	tr := newTree(t, files)
+	r := tr.must(0, "apply", "dev", "--auto-approve", "--stream")
+	contains(t, "apply", r.stdout, "failed for a passing reason (", "connection reset by peer", "flaky backend went away", "attempt 2 of 3",
+		"Warning: terraform apply was retried after:")
+
+	tr.write(map[string]string{"stackctl.hcl": "project = \"e2e\"\nlive_dir = \"live\"\nretry {\n  max_attempts = 1\n}\n"})
+	_ = os.Remove(tr.path("a.marker"))
+	tr.write(map[string]string{"live/dev/a/unit.hcl": "source = \"../../../modules/reset\"\ninputs = { marker = \"@ROOT@/a.marker\" }\n# again\n"})
+	r = tr.run("apply", "dev", "-u", "a", "--auto-approve", "--", "-replace=terraform_data.x")
+	if r.code != 1 || strings.Contains(r.stdout, "passing reason") {
+		t.Errorf("max_attempts = 1 still retried (exit %d):\n%s", r.code, r)
+	}
+}
+
+// Local state's lock is terraform's fcntl lock: while a run holds it,
+// force-unlock says it ends with that process; once the run was killed,
+// the lock info left behind is named by plan and removed by force-unlock,
+// which checks its ID.
+func TestLocalForceUnlock(t *testing.T) {
+	t.Parallel()
+	files := chain()
+	files["live/dev/slow/unit.hcl"] = `source = "../../../modules/step"
+inputs = { name = "slow", sleep = 60 }
+`
+	tr := newTree(t, files)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd, out, _ := tr.command(ctx, "apply", "dev", "-u", "slow", "--auto-approve", "--stream")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, cmd, out, "Provisioning with 'local-exec'")
+	info := tr.path(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")
+	var lock struct{ ID string }
+	if err := json.Unmarshal([]byte(tr.read(".stackctl/state/dev/slow/.terraform.tfstate.lock.info")), &lock); err != nil || lock.ID == "" {
+		t.Fatalf("lock info: %v", err)
+	}
+	r := tr.must(1, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
+	contains(t, "force-unlock of a live holder", r.stderr, "held by a running process", "ends when the process that holds it ends")
+
+	// terraform dies holding the lock: the kernel drops the fcntl lock,
+	// the info file stays.
+	for _, p := range terraformUnder(t, tr.dir) {
+		pid, _ := strconv.Atoi(strings.Fields(p)[0])
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	_ = cmd.Wait()
+	if _, err := os.Stat(info); err != nil {
+		t.Fatalf("no lock info left behind: %v", err)
+	}
+	r = tr.must(1, "force-unlock", "dev", "-u", "slow", "not-the-id", "--auto-approve")
+	contains(t, "wrong id", r.stderr, "not by lock not-the-id")
+	r = tr.must(0, "force-unlock", "dev", "-u", "slow", lock.ID, "--auto-approve")
+	contains(t, "released", r.stdout, "Released lock "+lock.ID)
+	if _, err := os.Stat(info); err == nil {
+		t.Error("the lock info is still there")
+	}
+	tr.must(0, "plan", "dev", "-u", "slow", "--lock-timeout", "1s")
 }

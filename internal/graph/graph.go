@@ -22,6 +22,10 @@ type Graph struct {
 	deps  map[string][]string
 	rdeps map[string][]string
 	order []string
+	// orderOnly holds the edges that only order (dependencies { paths }):
+	// no outputs flow along them. They count like any edge for order and
+	// cycles; only the graph's output tells them apart.
+	orderOnly map[[2]string]bool
 }
 
 // New builds a graph from nodes and edges (node → its dependencies). It
@@ -51,13 +55,23 @@ func New(nodes []string, deps map[string][]string) (*Graph, []string) {
 // reported with each dependency block that forms it.
 func FromStack(st *config.Stack) (*Graph, hcl.Diagnostics) {
 	deps := make(map[string][]string, len(st.Units))
+	orderOnly := map[[2]string]bool{}
 	for _, u := range st.Units {
+		data := map[string]bool{}
 		for _, d := range u.Dependencies {
 			deps[u.Path] = append(deps[u.Path], d.Path)
+			data[d.Path] = true
+		}
+		for _, d := range u.OrderDependencies {
+			if !data[d.Path] {
+				deps[u.Path] = append(deps[u.Path], d.Path)
+				orderOnly[[2]string{u.Path, d.Path}] = true
+			}
 		}
 	}
 	g, cycle := New(st.UnitPaths(), deps)
 	if cycle == nil {
+		g.orderOnly = orderOnly
 		return g, nil
 	}
 	var where []string
@@ -65,21 +79,32 @@ func FromStack(st *config.Stack) (*Graph, hcl.Diagnostics) {
 	for i, from := range cycle {
 		to := cycle[(i+1)%len(cycle)]
 		u := st.Unit(from)
+		at, found := hcl.Range{}, false
 		for _, d := range u.Dependencies {
 			if d.Path == to {
+				at, found = d.Range, true
 				where = append(where, fmt.Sprintf("%s depends on %s at %s", from, to, diag.At(d.Range)))
-				if subject == nil {
-					subject = d.Range.Ptr()
-				}
 				break
 			}
+		}
+		if !found {
+			for _, d := range u.OrderDependencies {
+				if d.Path == to {
+					at, found = d.Range, true
+					where = append(where, fmt.Sprintf("%s runs after %s (dependencies) at %s", from, to, diag.At(d.Range)))
+					break
+				}
+			}
+		}
+		if found && subject == nil {
+			subject = at.Ptr()
 		}
 	}
 	loop := append(append([]string(nil), cycle...), cycle[0])
 	return nil, hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Dependency cycle: " + strings.Join(loop, " → "),
-		Detail:   "Units on a cycle can never run: " + strings.Join(where, "; ") + ". Remove one of these dependency blocks.",
+		Detail:   "Units on a cycle can never run: " + strings.Join(where, "; ") + ". Remove one of these dependencies.",
 		Subject:  subject,
 	}}
 }
@@ -181,8 +206,13 @@ func (g *Graph) OrderOf(selected map[string]bool) []string {
 	return out
 }
 
-// Dependencies returns the direct dependencies of n.
+// Dependencies returns the direct dependencies of n, order-only ones
+// included.
 func (g *Graph) Dependencies(n string) []string { return g.deps[n] }
+
+// OrderOnly reports whether the edge from n to its dependency d only
+// orders them (dependencies { paths }): d's outputs are not read by n.
+func (g *Graph) OrderOnly(n, d string) bool { return g.orderOnly[[2]string{n, d}] }
 
 // Dependents returns the units that directly depend on n.
 func (g *Graph) Dependents(n string) []string { return g.rdeps[n] }

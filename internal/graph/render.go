@@ -33,6 +33,10 @@ func (g *Graph) dot(w io.Writer) error {
 	}
 	for _, n := range g.order {
 		for _, d := range g.deps[n] {
+			if g.OrderOnly(n, d) {
+				fmt.Fprintf(&b, "\t%q -> %q [style = dashed, label = \"order only\"];\n", n, d)
+				continue
+			}
 			fmt.Fprintf(&b, "\t%q -> %q;\n", n, d)
 		}
 	}
@@ -53,6 +57,10 @@ func (g *Graph) mermaid(w io.Writer) error {
 	}
 	for _, n := range g.order {
 		for _, d := range g.deps[n] {
+			if g.OrderOnly(n, d) {
+				fmt.Fprintf(&b, "    %s -. order only .-> %s\n", id[n], id[d])
+				continue
+			}
 			fmt.Fprintf(&b, "    %s --> %s\n", id[n], id[d])
 		}
 	}
@@ -61,8 +69,11 @@ func (g *Graph) mermaid(w io.Writer) error {
 }
 
 type jsonUnit struct {
-	Path         string   `json:"path"`
+	Path string `json:"path"`
+	// Dependencies are every unit that runs first; OrderOnly lists those
+	// among them whose outputs are not read (dependencies { paths }).
 	Dependencies []string `json:"dependencies"`
+	OrderOnly    []string `json:"order_only"`
 	Dependents   []string `json:"dependents"`
 }
 
@@ -71,7 +82,13 @@ func (g *Graph) json(w io.Writer) error {
 		Units []jsonUnit `json:"units"`
 	}{Units: make([]jsonUnit, 0, len(g.order))}
 	for _, n := range g.order {
-		out.Units = append(out.Units, jsonUnit{Path: n, Dependencies: nonNil(g.deps[n]), Dependents: nonNil(g.rdeps[n])})
+		var orderOnly []string
+		for _, d := range g.deps[n] {
+			if g.OrderOnly(n, d) {
+				orderOnly = append(orderOnly, d)
+			}
+		}
+		out.Units = append(out.Units, jsonUnit{Path: n, Dependencies: nonNil(g.deps[n]), OrderOnly: nonNil(orderOnly), Dependents: nonNil(g.rdeps[n])})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

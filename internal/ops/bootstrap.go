@@ -16,6 +16,9 @@ func (e *Engine) Bootstrap(ctx context.Context, fix bool) ([]*bootstrap.Report, 
 	if !ok {
 		return nil, nil
 	}
+	if err := e.checkAccount(ctx); err != nil {
+		return nil, err
+	}
 	backends, err := opener.S3Backends(ctx, e.Stack.Units)
 	if err != nil {
 		return nil, err

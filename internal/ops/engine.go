@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,12 +19,14 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/stackctl/stackctl/internal/awsconf"
 	"github.com/stackctl/stackctl/internal/backend"
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/graph"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
+	"github.com/stackctl/stackctl/internal/verify"
 )
 
 // StateOpener opens a unit's state backend.
@@ -39,7 +42,10 @@ type Options struct {
 	Dir, RootDir string
 	Env          string
 	// Units are --unit patterns (globs); none selects every unit.
-	Units   []string
+	Units []string
+	// Command is the command being run ("plan", "apply", …): exclude
+	// blocks may apply to some commands only.
+	Command string
 	Getenv  func(string) (string, bool)
 	Environ []string
 	SSM     config.SSMGetter
@@ -48,9 +54,18 @@ type Options struct {
 	PassThrough *terraform.PassThrough
 	// Offline forbids downloading terraform.
 	Offline bool
+	// AWS are the invocation's base AWS credentials: set when the
+	// environment assumes a role, shared by every AWS client.
+	AWS *awsconf.Shared
+	// Context bounds what loading does over the network (assuming the
+	// environment's role); nil means none.
+	Context context.Context
 	// StallTimeout stops a unit that shows no progress (no output, no new
 	// step) for this long; 0 never does.
 	StallTimeout time.Duration
+	// Verify, when set, runs each unit's verify checks right after it
+	// applies (apply --verify; see AfterApply).
+	Verify *verify.Verifier
 }
 
 // Engine is one loaded environment and what every unit's work in this
@@ -64,6 +79,8 @@ type Engine struct {
 	States   StateOpener
 	// Warnings are configuration warnings found while loading.
 	Warnings hcl.Diagnostics
+	// Excluded are the units an exclude block left out of the selection.
+	Excluded []Excluded
 
 	opts Options
 
@@ -73,6 +90,13 @@ type Engine struct {
 
 	// early prepares working folders ahead of units' turns in a run.
 	early *early
+
+	// roles are the invocation's AWS credentials by environment; aws this
+	// environment's.
+	roles       *roles
+	aws         *awsconf.Shared
+	accountOnce sync.Once
+	accountErr  error
 
 	mu       sync.Mutex
 	reads    map[string]*stateRead // unit path → its state, read once
@@ -104,8 +128,17 @@ func (d *DiagError) Error() string {
 // Load reads and evaluates one environment, builds its graph and selects
 // units. Configuration errors come back as *DiagError.
 func Load(o Options) (*Engine, error) {
-	loader := config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM})
-	e := &Engine{Loader: loader, opts: o}
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	r := &roles{ctx: ctx, byEnv: map[string]*awsconf.Shared{}, first: o.AWS}
+	loader := config.NewLoader(config.Options{Dir: o.Dir, RootDir: o.RootDir, Getenv: o.Getenv, SSM: o.SSM, EnvReady: r.envReady})
+	return load(loader, r, o)
+}
+
+func load(loader *config.Loader, r *roles, o Options) (*Engine, error) {
+	e := &Engine{Loader: loader, opts: o, roles: r}
 	st, diags := loader.Load(o.Env)
 	if diags.HasErrors() {
 		return e, &DiagError{Diags: diags}
@@ -120,7 +153,9 @@ func Load(o Options) (*Engine, error) {
 		return e, err
 	}
 	e.Stack, e.Graph, e.Selected = st, g, sel
-	e.States = backend.NewOpener(st.Env.Name, backend.WithBackupDir(backend.BackupDir(st.Root.Dir)))
+	e.exclude(o)
+	e.aws = r.of(st.Env.Name)
+	e.States = backend.NewOpener(st.Env.Name, backend.WithBackupDir(backend.BackupDir(st.Root.Dir)), backend.WithBase(e.aws))
 	return e, nil
 }
 
@@ -158,9 +193,20 @@ func (e *Engine) Touched(selected map[string]bool) []*config.Unit {
 func (e *Engine) Terraform(ctx context.Context) (*terraform.Session, error) {
 	e.sessionOnce.Do(func() {
 		root := e.Stack.Root
+		environ := e.opts.Environ
+		creds, err := e.roleEnv(ctx)
+		if err != nil {
+			e.sessionErr = err
+			return
+		}
+		if creds != nil {
+			// The role's credentials win over whatever profile the shell
+			// had: terraform must act as the environment's role.
+			environ = append(withoutEnv(environ, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), creds...)
+		}
 		e.session, e.sessionErr = terraform.NewSession(ctx, terraform.SessionOptions{
 			RootDir: root.Dir, Constraint: root.TerraformVersion, Mirror: root.ProviderMirror,
-			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: e.opts.Environ,
+			PluginCacheDir: root.PluginCacheDir, Offline: e.opts.Offline, Environ: environ, Program: root.TerraformBinary,
 		})
 		if e.sessionErr == nil && e.opts.LockTimeout != "" {
 			if d, err := time.ParseDuration(e.opts.LockTimeout); err == nil {
@@ -346,4 +392,48 @@ func (e *Engine) ReadStates(ctx context.Context, units []string, none func(unit,
 		out[p] = st
 	}
 	return out, nil
+}
+
+// Excluded is a unit an exclude block left out of a run.
+type Excluded struct {
+	Unit   string
+	Reason string
+	At     string // file:line of the exclude block
+}
+
+// exclude leaves out of the selection the units whose exclude block
+// applies to this command, unless --unit names them (exactly, not by a
+// glob): naming a unit is asking for it.
+func (e *Engine) exclude(o Options) {
+	if o.Command == "" {
+		// Not a run (list, graph, render): every unit is shown.
+		return
+	}
+	named := map[string]bool{}
+	for _, p := range o.Units {
+		named[strings.Trim(p, "/")] = true
+	}
+	for _, u := range e.Stack.Units {
+		x := u.Exclude
+		if x == nil || !x.If || !e.Selected[u.Path] || named[u.Path] {
+			continue
+		}
+		if len(x.Actions) > 0 && !slices.Contains(x.Actions, o.Command) {
+			continue
+		}
+		delete(e.Selected, u.Path)
+		e.Excluded = append(e.Excluded, Excluded{Unit: u.Path, Reason: x.Reason, At: diag.At(x.Range)})
+	}
+}
+
+// withoutEnv drops the named variables from an environment list.
+func withoutEnv(environ []string, names ...string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, k) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

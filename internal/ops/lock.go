@@ -10,6 +10,7 @@ import (
 
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -79,10 +80,20 @@ func (e *Engine) LockHolder(ctx context.Context, u *config.Unit) (*state.LockInf
 	return li, b.Describe(), err
 }
 
+// ErrHeldByProcess is a local state lock that a running process holds: it
+// ends with that process, and no one can release it for it.
+var ErrHeldByProcess = errors.New("held by a running process")
+
 // ForceUnlock releases lock lockID of u's state through terraform, which
 // knows every backend's lock format; the working folder is initialised
-// first if it never was.
+// first if it never was. Local state is different: its lock is an fcntl
+// lock of the holding process, gone when that process ends, so what can be
+// left behind is only the lock info file — removed here once the lock is
+// seen to be free — and a lock of a live process cannot be forced.
 func (e *Engine) ForceUnlock(ctx context.Context, u *config.Unit, lockID string) error {
+	if u.Backend.Type == config.BackendLocal {
+		return forceUnlockLocal(ctx, local.New(u.Backend.String("path")))
+	}
 	tf, err := e.Terraform(ctx)
 	if err != nil {
 		return err
@@ -134,3 +145,17 @@ func (u *Unit) lockWait(ctx context.Context, run func(lockTimeout string) error)
 
 // lockSlice is the longest single wait for a lock handed to terraform.
 const lockSlice = 4 * time.Second
+
+func forceUnlockLocal(ctx context.Context, b *local.Backend) error {
+	probe := state.NewLockInfo("stackctl force-unlock")
+	if err := b.Lock(ctx, probe); err != nil {
+		var le *state.LockedError
+		if errors.As(err, &le) {
+			return fmt.Errorf("the lock of %s is %w: terraform's local lock ends when the process that holds it ends (stop that run, or wait for it), and cannot be released for it", b.Describe(), ErrHeldByProcess)
+		}
+		return err
+	}
+	// The lock was free: the info file was a leftover of a run that died.
+	// Unlock removes it.
+	return b.Unlock(ctx, probe.ID)
+}

@@ -68,7 +68,8 @@ var Apply = Operation{
 		if err := u.Prepare(ctx); err != nil {
 			return UnitResult{}, err
 		}
-		return u.ApplyAuto(ctx, false)
+		res, err := u.ApplyAuto(ctx, false)
+		return u.AfterApply(ctx, res, err)
 	},
 }
 
@@ -77,7 +78,7 @@ var Apply = Operation{
 // may be stood in for by its mock_outputs: its outputs no longer matter to
 // what is destroyed.
 var Destroy = Operation{
-	Name: "destroy", Deps: MocksAllowed, Order: Reverse, Writes: true, Backend: true,
+	Name: "destroy", Deps: MocksAllowed, Order: Reverse, Writes: true, Backend: true, Destroys: true,
 	Steps: func(ctx context.Context, u *Unit) (UnitResult, error) {
 		if res, empty, err := nothingToDestroy(ctx, u); empty || err != nil {
 			return res, err

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/runner"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -42,6 +45,9 @@ type Operation struct {
 	// Backend says the operation reaches the units' state backends (init
 	// with the backend; remote state checked before any unit starts).
 	Backend bool
+	// Destroys says the operation destroys the units' resources: a unit
+	// with prevent_destroy = true is refused before anything runs.
+	Destroys bool
 	// Steps is one unit's work. u gives the pieces every operation shares
 	// (inputs, working folder, init, plan, apply, failure messages).
 	Steps func(ctx context.Context, u *Unit) (UnitResult, error)
@@ -67,6 +73,12 @@ type UnitResult struct {
 	// DepHash identifies the dependency outputs the unit's inputs were
 	// rendered with, to tell whether a kept plan is still current.
 	DepHash string `json:"-"`
+	// Dependencies are the dependency outputs the inputs read, hashed, for
+	// saved plans (see StaleOutputs).
+	Dependencies []DependencyUse `json:"-"`
+	// Resources are what the plan does, resource by resource, for views
+	// that list them after the plan itself is gone.
+	Resources []terraform.ResourceAction `json:"-"`
 	// Deferred: the unit could not be planned yet (a dependency has no
 	// state and no mock outputs); it is planned when that one is applied.
 	Deferred bool `json:"deferred,omitempty"`
@@ -147,6 +159,16 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 		return nil, fmt.Errorf("environment %s has no units: %s holds no folder with a unit.hcl; add one (for example %s/network/unit.hcl with source = \"../../../modules/network\")",
 			e.Env(), envDir, envDir)
 	}
+	if op.Destroys {
+		if err := e.refusePreventDestroy(order); err != nil {
+			return nil, err
+		}
+	}
+	if op.Writes {
+		if err := e.checkAccount(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if op.Backend {
 		// Every selected unit's state and every dependency's is used:
 		// check remote state can be reached before any terraform runs.
@@ -186,6 +208,10 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 		res, err := op.Steps(ctx, u)
 		if err != nil && u.stalledMessage() != "" && !errors.Is(err, context.Canceled) {
 			err = &UnitError{Message: u.stalledMessage() + "; it was stopped", Err: err}
+		}
+		if b := u.Config.Backend; b.Type == config.BackendLocal && op.Backend {
+			// terraform creates the state and its backup world-readable.
+			_ = local.MakePrivate(b.String("path"))
 		}
 		u.wd.Close()
 		res.Warnings = append(u.warnings, res.Warnings...)
@@ -254,4 +280,19 @@ func (r *Result) Discard() {
 		r.Units[i].Plan.Discard()
 		r.Units[i].Plan = nil
 	}
+}
+
+// refusePreventDestroy refuses a destroy that would reach a unit with
+// prevent_destroy = true, naming every such unit and where it is set.
+func (e *Engine) refusePreventDestroy(units []string) error {
+	var protected []string
+	for _, p := range units {
+		if u := e.Unit(p); u.PreventDestroy {
+			protected = append(protected, fmt.Sprintf("%s (prevent_destroy at %s)", p, diag.At(u.PreventDestroyRange)))
+		}
+	}
+	if len(protected) == 0 {
+		return nil
+	}
+	return fmt.Errorf("destroy refuses units that set prevent_destroy = true: %s. Leave them out of the selection (--unit), or set prevent_destroy = false first", strings.Join(protected, ", "))
 }

@@ -24,6 +24,8 @@ type RenderedUnit struct {
 	Backend      RenderedBackend          `json:"backend"`
 	Dependencies []RenderedDep            `json:"dependencies"`
 	Inputs       map[string]RenderedInput `json:"inputs"`
+	// Reasons say why --changed-since selected the unit.
+	Reasons []string `json:"reasons,omitempty"`
 	// InputOrder lists Inputs by name.
 	InputOrder []string `json:"-"`
 	// BackendConfig is Backend.Config as values, secrets masked.

@@ -30,7 +30,7 @@ var ErrDeclined = errors.New("not approved")
 func Review(destroy bool) Operation {
 	if destroy {
 		return Operation{
-			Name: "destroy", Deps: MocksAllowed, Order: Independent, Backend: true,
+			Name: "destroy", Deps: MocksAllowed, Order: Independent, Backend: true, Destroys: true,
 			Steps: func(ctx context.Context, u *Unit) (UnitResult, error) {
 				if res, empty, err := nothingToDestroy(ctx, u); empty || err != nil {
 					return res, err
@@ -79,7 +79,7 @@ func Review(destroy bool) Operation {
 func Reviewed(plans *Result, destroy bool, ap Approver) Operation {
 	op := Operation{Name: "apply", Deps: StateOnly, Order: Forward, Writes: true, Backend: true}
 	if destroy {
-		op.Name, op.Order, op.Deps = "destroy", Reverse, MocksAllowed
+		op.Name, op.Order, op.Deps, op.Destroys = "destroy", Reverse, MocksAllowed, true
 	}
 	op.Steps = func(ctx context.Context, u *Unit) (UnitResult, error) {
 		pu := plans.Unit(u.Path())
@@ -136,6 +136,9 @@ func Reviewed(plans *Result, destroy bool, ap Approver) Operation {
 			return res, fmt.Errorf("%s: %w (planned again because %s)", u.Path(), ErrDeclined, why)
 		}
 		return res, u.Apply(ctx, p)
+	}
+	if !destroy {
+		op.Steps = verifyAfterApply(op.Steps)
 	}
 	return op
 }

@@ -17,9 +17,11 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/runner"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/state/local"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -35,6 +37,7 @@ type Unit struct {
 	inputs  []config.Input
 	deps    map[string]config.DependencyOutputs
 	depHash string
+	depUses []DependencyUse
 	mocked  []string
 	secrets []string
 	out     *redact.Writer
@@ -97,6 +100,7 @@ func (u *Unit) Render(ctx context.Context) error {
 	}
 	u.inputs, u.deps = inputs, deps
 	u.depHash = hashDeps(deps)
+	u.depUses = dependencyUses(u.Config, deps)
 	u.mocked = nil
 	for _, d := range u.Config.Dependencies {
 		if deps[d.Name].From == "mock_outputs" {
@@ -193,13 +197,36 @@ func (u *Unit) Setup(ctx context.Context) error {
 			return err
 		}
 		u.warnIgnored(ignored)
+		u.warnUndeclaredSensitive(ignored)
 	}
 	return nil
+}
+
+// warnUndeclaredSensitive names every secret input the module receives in
+// a variable it does not declare sensitive: terraform would print it in
+// plans and errors. stackctl masks it in everything it shows, but other
+// tools reading the plan would not.
+func (u *Unit) warnUndeclaredSensitive(ignored []string) {
+	skip := map[string]bool{}
+	for _, n := range ignored {
+		skip[n] = true
+	}
+	for _, in := range u.inputs {
+		if skip[in.Name] || !in.Sensitive() || u.wd.VariableSensitive(in.Name) {
+			continue
+		}
+		u.Warn(fmt.Sprintf("input %q (%s) carries a sensitive value, but the module's variable %q is not declared sensitive = true: terraform may print it (stackctl masks it); declare the variable sensitive", in.Name, diag.At(in.Range), in.Name))
+	}
 }
 
 // setupFolder builds the working folder and runs init when something it
 // depends on changed; neither needs the unit's inputs.
 func (u *Unit) setupFolder(ctx context.Context, out io.Writer) error {
+	if b := u.Config.Backend; b.Type == config.BackendLocal && u.op.Backend {
+		if err := local.MakePrivate(b.String("path")); err != nil {
+			return fmt.Errorf("local state of %s: %w", u.Path(), err)
+		}
+	}
 	tf, err := u.e.Terraform(ctx)
 	if err != nil {
 		return err
@@ -230,8 +257,13 @@ func (u *Unit) init(ctx context.Context, wd *terraform.Workdir) error {
 	out := u.Output()
 	wd.SetOutput(io.MultiWriter(out, watch))
 	defer wd.SetOutput(out)
-	if err := wd.Init(ctx, u.op.Backend); err != nil {
+	if err := u.hooked(ctx, "init", func() error {
+		return u.retry(ctx, "init", func() error { return wd.Init(ctx, u.op.Backend) })
+	}); err != nil {
 		return u.Fail(err)
+	}
+	if wd.LockChanged() {
+		u.Warn(LockWritten)
 	}
 	for _, w := range watch.found() {
 		u.mu.Lock()
@@ -261,13 +293,17 @@ func (u *Unit) planOptions(o terraform.PlanOptions) terraform.PlanOptions {
 func (u *Unit) Plan(ctx context.Context, o terraform.PlanOptions) (*terraform.Plan, error) {
 	u.Step("plan")
 	var p *terraform.Plan
-	err := u.lockWait(ctx, func(lt string) error {
-		var err error
-		p.Discard()
-		oo := u.planOptions(o)
-		oo.LockTimeout = lt
-		p, err = u.wd.Plan(ctx, oo)
-		return err
+	err := u.hooked(ctx, "plan", func() error {
+		return u.retry(ctx, "plan", func() error {
+			return u.lockWait(ctx, func(lt string) error {
+				var err error
+				p.Discard()
+				oo := u.planOptions(o)
+				oo.LockTimeout = lt
+				p, err = u.wd.Plan(ctx, oo)
+				return err
+			})
+		})
 	})
 	if err != nil {
 		p.Discard()
@@ -290,9 +326,11 @@ func (u *Unit) Apply(ctx context.Context, p *terraform.Plan) error {
 	if pt := u.e.opts.PassThrough; pt != nil {
 		o.Extra = pt.Apply
 	}
-	err := u.lockWait(ctx, func(lt string) error {
-		o.LockTimeout = lt
-		return u.wd.Apply(ctx, p, o)
+	err := u.hooked(ctx, step, func() error {
+		return u.lockWait(ctx, func(lt string) error {
+			o.LockTimeout = lt
+			return u.wd.Apply(ctx, p, o)
+		})
 	})
 	return u.Fail(err)
 }
@@ -310,11 +348,15 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 		o.Extra = pt.Auto
 	}
 	var a *terraform.Applied
-	err := u.lockWait(ctx, func(lt string) error {
-		var err error
-		o.LockTimeout = lt
-		a, err = u.wd.ApplyAuto(ctx, o)
-		return err
+	err := u.hooked(ctx, step, func() error {
+		return u.retry(ctx, step, func() error {
+			return u.lockWait(ctx, func(lt string) error {
+				var err error
+				o.LockTimeout = lt
+				a, err = u.wd.ApplyAuto(ctx, o)
+				return err
+			})
+		})
 	})
 	if err != nil {
 		return UnitResult{}, u.Fail(err)
@@ -330,7 +372,7 @@ func (u *Unit) ApplyAuto(ctx context.Context, destroy bool) (UnitResult, error) 
 // Validate runs terraform validate.
 func (u *Unit) Validate(ctx context.Context) error {
 	u.Step("validate")
-	if err := u.wd.Validate(ctx, u.out); err != nil {
+	if err := u.hooked(ctx, "validate", func() error { return u.wd.Validate(ctx, u.out) }); err != nil {
 		return u.Fail(err)
 	}
 	return nil
@@ -340,7 +382,8 @@ func (u *Unit) Validate(ctx context.Context) error {
 // it used; the plan is kept when keep is set and discarded otherwise.
 func (u *Unit) Planned(p *terraform.Plan, keep bool) UnitResult {
 	c := p.Changes
-	r := UnitResult{HasChanges: p.HasChanges, Changes: &c, DepHash: u.depHash, Mocked: u.mocked}
+	r := UnitResult{HasChanges: p.HasChanges, Changes: &c, DepHash: u.depHash, Mocked: u.mocked,
+		Dependencies: u.depUses, Resources: terraform.ResourceActions(p.JSON)}
 	switch {
 	case !p.HasChanges:
 		r.Message = "no changes"
@@ -379,8 +422,11 @@ func (u *Unit) warnIgnored(ignored []string) {
 		layer[in.Name] = in.Layer
 	}
 	for _, name := range ignored {
-		if layer[name] == config.LayerUnit {
+		switch layer[name] {
+		case config.LayerUnit:
 			u.Warn(fmt.Sprintf("input %q is set in unit.hcl but the module declares no variable %q; it is not passed", name, name))
+		case config.LayerInclude:
+			u.Warn(fmt.Sprintf("input %q is set in the unit's shared definition but the module declares no variable %q; it is not passed", name, name))
 		}
 	}
 }

@@ -200,6 +200,18 @@ func (p *Progress) Captured(unit, step string) string {
 	return buf.String()
 }
 
+// CapturedAll returns what a unit wrote during the last step of a live
+// run: for `run`, the terraform command itself.
+func (p *Progress) CapturedAll(unit string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.units[unit]
+	if s == nil || s.current == nil {
+		return ""
+	}
+	return s.current.String()
+}
+
 // Live reports whether the run is drawn as a live view.
 func (p *Progress) Live() bool { return p.live != nil }
 
@@ -254,6 +266,9 @@ func (p *Progress) WriteCaptured(w io.Writer, units []ops.UnitOutcome) {
 			text = tail(p.Captured(u.Unit, ""), 40)
 		case u.HasChanges && p.o.Command == "plan":
 			text = PlanText(p.Captured(u.Unit, "plan"))
+		case p.o.Command == "run":
+			// What the command printed is what was asked for.
+			text = p.CapturedAll(u.Unit)
 		}
 		if strings.TrimSpace(text) == "" {
 			continue

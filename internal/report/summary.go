@@ -26,6 +26,10 @@ type Summary struct {
 	// Warnings are every unit's warnings, each once, with the units that
 	// gave it.
 	Warnings []Warning `json:"warnings,omitempty"`
+	// ChangedSince is what --changed-since selected (and left out).
+	ChangedSince *ChangedSince `json:"changed_since,omitempty"`
+	// Notes are remarks on the run as a whole (units not planned).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Warning is one warning and the units it was given for.
@@ -52,6 +56,8 @@ type UnitResult struct {
 	Error      string             `json:"error,omitempty"`
 	DurationMS int64              `json:"duration_ms"`
 	Log        string             `json:"log,omitempty"`
+	// Reasons say why --changed-since selected the unit.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // SummaryOptions say how to describe a run's units.
@@ -61,6 +67,8 @@ type SummaryOptions struct {
 	// FormatError renders a unit's error in full (configuration errors
 	// with their snippets); nil uses Error().
 	FormatError func(error) string
+	// Reasons are why --changed-since selected each unit.
+	Reasons map[string][]string
 }
 
 // NewSummary describes a result, its units in run order.
@@ -79,6 +87,7 @@ func NewSummary(r *ops.Result, o SummaryOptions) Summary {
 		if o.LogPath != nil {
 			ur.Log = o.LogPath(u.Unit)
 		}
+		ur.Reasons = o.Reasons[u.Unit]
 		if u.HasChanges {
 			s.Changes = true
 		}
@@ -169,6 +178,9 @@ func (s Summary) WriteTable(w io.Writer, color bool, logDir string) {
 		if u.Log != "" {
 			fmt.Fprintf(w, "  full output: %s\n", u.Log)
 		}
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "\n%s\n", n)
 	}
 	fmt.Fprintf(w, "\n%s %s: %s in %s", s.Command, s.Environment, s.countsText(), roundDuration(time.Duration(s.DurationMS)*time.Millisecond))
 	if logDir != "" {

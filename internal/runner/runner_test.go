@@ -184,3 +184,75 @@ func TestIndependentUnitsIgnoreOrderAndFailures(t *testing.T) {
 		t.Fatalf("db: %+v", rec.finished["db"])
 	}
 }
+
+// Five units with no dependencies are all runnable at once: the limit, not
+// the graph, must hold them back.
+func TestParallelismBoundsRunnableUnits(t *testing.T) {
+	g, cycle := graph.New([]string{"a", "b", "c", "d", "e"}, nil)
+	if cycle != nil {
+		t.Fatal(cycle)
+	}
+	var running, peak atomic.Int32
+	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 2, Observer: &recorder{}},
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
+			n := running.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(30 * time.Millisecond)
+			running.Add(-1)
+			return struct{}{}, nil
+		})
+	if p := peak.Load(); p != 2 {
+		t.Errorf("peak %d concurrent jobs with parallelism 2", p)
+	}
+}
+
+// In reverse (destroy), with room for every unit at once, a dependency
+// still waits for all its dependents; a failed destroy skips the units it
+// depends on (they must outlive it), and only those.
+func TestReverseWaitsForDependentsAndFailureSkipsDependencies(t *testing.T) {
+	g := testGraph(t) // net <- db <- svc <- edge, net <- mon
+	var mu sync.Mutex
+	done := map[string]bool{}
+	rec := &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 5, Reverse: true, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
+			mu.Lock()
+			for _, d := range g.Dependents(u) {
+				if !done[d] {
+					t.Errorf("%s destroyed before its dependent %s", u, d)
+				}
+			}
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			done[u] = true
+			mu.Unlock()
+			return struct{}{}, nil
+		})
+	if len(rec.finished) != 5 {
+		t.Fatalf("finished %v", rec.finished)
+	}
+
+	rec = &recorder{}
+	Run(context.Background(), Options{Graph: g, Selected: all(g), Parallelism: 5, Reverse: true, Observer: rec},
+		func(ctx context.Context, u string, _ UnitIO) (struct{}, error) {
+			if u == "svc" {
+				return struct{}{}, errors.New("destroy failed")
+			}
+			return struct{}{}, nil
+		})
+	want := map[string]Status{"edge": Succeeded, "svc": Failed, "db": Skipped, "net": Skipped, "mon": Succeeded}
+	for u, s := range want {
+		if rec.finished[u].Status != s {
+			t.Errorf("%s: %s, want %s", u, rec.finished[u].Status, s)
+		}
+	}
+	if rec.finished["net"].Note != "svc failed" {
+		t.Errorf("net note %q", rec.finished["net"].Note)
+	}
+}

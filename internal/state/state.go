@@ -34,6 +34,11 @@ type State struct {
 	// CheckResults are the results of the last run's checks (check blocks,
 	// preconditions, postconditions); nil when there were none.
 	CheckResults []*CheckResult
+	// Trailer is what follows the JSON document: terraform ends it with
+	// one newline, OpenTofu with two. Marshal keeps what was read, so a
+	// state written back is the bytes its program would have written;
+	// empty means terraform's.
+	Trailer string
 }
 
 // Output is one root module output.
@@ -99,6 +104,7 @@ func Parse(b []byte) (*State, error) {
 		Outputs:      make(map[string]Output, len(f.Outputs)),
 		Resources:    f.Resources,
 		CheckResults: f.CheckResults,
+		Trailer:      trailer(b),
 	}
 	for name, o := range f.Outputs {
 		ty, err := ctyjson.UnmarshalType(o.Type)
@@ -168,7 +174,24 @@ func (s *State) Marshal() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding the state: %w", err)
 	}
-	return append(b, '\n'), nil
+	t := s.Trailer
+	if t == "" {
+		t = "\n"
+	}
+	return append(b, t...), nil
+}
+
+// trailer is the run of newlines after the document's closing brace.
+func trailer(b []byte) string {
+	end := bytes.LastIndexByte(b, '}')
+	if end < 0 {
+		return ""
+	}
+	t := b[end+1:]
+	if len(bytes.Trim(t, "\n")) != 0 || len(t) == 0 {
+		return ""
+	}
+	return string(t)
 }
 
 // Clone returns a deep copy, for editing one state while keeping the other.

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,39 @@ func TestCompleteLineCounts(t *testing.T) {
 		if got := c.changes(); got != want {
 			t.Errorf("%q: %+v, want %+v", in, got, want)
 		}
+	}
+}
+
+// Each argument becomes the option with its own value: a count of options
+// would not notice -refresh=false turned into -refresh=true, or a relative
+// -var-file left relative to a working folder it was not typed in.
+func TestPassThroughValues(t *testing.T) {
+	p, err := ParsePassThrough([]string{"-refresh=false", "-var-file=env/dev.tfvars", "-var-file", "/abs/x.tfvars", "-lock=false", "-target=aws_vpc.main", "-var", "a=1", "-parallelism", "7"}, "/work/repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for _, o := range p.Plan {
+		plan = append(plan, fmt.Sprintf("%#v", o))
+	}
+	got := strings.Join(plan, "\n")
+	for _, want := range []string{"refresh:false", `path:"/work/repo/env/dev.tfvars"`, `path:"/abs/x.tfvars"`, "lock:false", `target:"aws_vpc.main"`, `assignment:"a=1"`, "parallelism:7"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plan options lack %s:\n%s", want, got)
+		}
+	}
+	var apply []string
+	for _, o := range p.Apply {
+		apply = append(apply, fmt.Sprintf("%#v", o))
+	}
+	if a := strings.Join(apply, "\n"); !strings.Contains(a, "lock:false") || !strings.Contains(a, "parallelism:7") || strings.Contains(a, "refresh") {
+		t.Errorf("apply options of a saved plan: %s", a)
+	}
+	if len(p.Auto) != len(p.Plan) {
+		t.Errorf("an apply that plans itself takes every option: %d of %d", len(p.Auto), len(p.Plan))
+	}
+	p, _ = ParsePassThrough([]string{"-refresh"}, "/")
+	if s := fmt.Sprintf("%#v", p.Plan[0]); !strings.Contains(s, "refresh:true") {
+		t.Errorf("-refresh alone: %s", s)
 	}
 }

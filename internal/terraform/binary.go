@@ -5,6 +5,7 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,6 +41,9 @@ type FindOptions struct {
 	RecordFile string
 	// Offline forbids downloads (STACKCTL_OFFLINE).
 	Offline bool
+	// Program is terraform.binary: a name looked up on PATH ("tofu") or a
+	// path; "" looks for terraform as above.
+	Program string
 }
 
 type binaryRecord struct {
@@ -89,6 +93,9 @@ func terraformOnPath() string {
 // when it does, else one in InstallDir, else (unless offline) the newest
 // matching release installed into InstallDir by hc-install.
 func Find(ctx context.Context, o FindOptions) (*Binary, error) {
+	if o.Program != "" && o.Program != "terraform" {
+		return findProgram(ctx, o)
+	}
 	var cons version.Constraints
 	if o.Constraint != "" {
 		var err error
@@ -182,4 +189,45 @@ func notFound(ctx context.Context, o FindOptions, constrained bool, err error) e
 	}
 	return fmt.Errorf("no terraform satisfying %s: %s, none is in %s, and %s. Install terraform %s (https://developer.hashicorp.com/terraform/install) and put it on PATH, or change terraform.version in stackctl.hcl",
 		want, found, o.InstallDir, how, want)
+}
+
+// findProgram finds a terraform-compatible program named in
+// terraform.binary (OpenTofu): on PATH or at its path, never downloaded.
+// Its version is what `PROGRAM version -json` reports; the constraint is
+// checked against its release number without a pre-release suffix
+// ("1.12.6-dev" satisfies "~> 1.11"), since builds from source carry one.
+func findProgram(ctx context.Context, o FindOptions) (*Binary, error) {
+	path, err := exec.LookPath(o.Program)
+	if err != nil {
+		return nil, fmt.Errorf("terraform.binary %q: not found (%v): install it (for OpenTofu: https://opentofu.org/docs/intro/install/) and put it on PATH, or give its path", o.Program, err)
+	}
+	path, _ = filepath.Abs(path)
+	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
+	if err != nil {
+		return nil, fmt.Errorf("terraform.binary %s does not report its version (%s version -json: %v)", path, path, err)
+	}
+	var doc struct {
+		Version string `json:"terraform_version"`
+	}
+	// Warnings about the user's CLI configuration may come first.
+	if i := bytes.Index(out, []byte("\n{")); i >= 0 && !bytes.HasPrefix(out, []byte("{")) {
+		out = out[i+1:]
+	}
+	if err := json.NewDecoder(bytes.NewReader(out)).Decode(&doc); err != nil || doc.Version == "" {
+		return nil, fmt.Errorf("terraform.binary %s: %s version -json printed no terraform_version: is it terraform or OpenTofu?", path, path)
+	}
+	v, err := version.NewVersion(doc.Version)
+	if err != nil {
+		return nil, fmt.Errorf("terraform.binary %s reports version %q: %v", path, doc.Version, err)
+	}
+	if o.Constraint != "" {
+		cons, err := version.NewConstraint(o.Constraint)
+		if err != nil {
+			return nil, fmt.Errorf("terraform.version %q is not a version constraint: %v", o.Constraint, err)
+		}
+		if !cons.Check(v.Core()) {
+			return nil, fmt.Errorf("terraform.binary %s is version %s, which does not satisfy terraform.version %s: install a matching one, or change terraform.version", path, v, o.Constraint)
+		}
+	}
+	return &Binary{Path: path, Version: v}, nil
 }

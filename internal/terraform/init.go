@@ -24,7 +24,7 @@ func (w *Workdir) EnsureInit(ctx context.Context, backend bool) (bool, error) {
 
 func (w *Workdir) initKeys() (provKey, fullKey string) {
 	provKey = hashBytes([]byte(strings.Join([]string{
-		w.s.Binary.Version.String(), string(w.s.cliConfigContent), w.module.InitFingerprint,
+		w.s.Binary.Version.String(), string(w.s.cliConfigContent), w.module.InitFingerprint, w.unitLockHash(),
 	}, "\x00")))
 	fullKey = hashBytes([]byte(provKey + "\x00" + string(w.backendJSON)))
 	return provKey, fullKey
@@ -44,7 +44,6 @@ func (w *Workdir) NeedsInit(backend bool) bool {
 // Init runs terraform init unconditionally and records what it was run
 // for.
 func (w *Workdir) Init(ctx context.Context, backend bool) error {
-	provKey, fullKey := w.initKeys()
 	keyPath := filepath.Join(w.Dir, ".terraform", initKeyFile)
 	w.s.initMu.Lock()
 	defer w.s.initMu.Unlock()
@@ -62,6 +61,12 @@ func (w *Workdir) Init(ctx context.Context, backend bool) error {
 	if err := w.tf.Init(ctx, opts...); err != nil {
 		return classify("init", err)
 	}
+	if err := w.lockBack(); err != nil {
+		return err
+	}
+	// The keys are taken after the lock file came back: it is part of
+	// them, and the first init is what writes it.
+	provKey, fullKey := w.initKeys()
 	stored := provKey + "\n-\n"
 	if backend {
 		stored = provKey + "\n" + fullKey + "\n"

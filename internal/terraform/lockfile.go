@@ -71,3 +71,29 @@ func (w *Workdir) CopyLockIn() (bool, error) { return CopyLockIn(w.unit.Dir, w.D
 
 // CopyLockBack is CopyLockBack for this working folder's unit.
 func (w *Workdir) CopyLockBack() (bool, error) { return CopyLockBack(w.Dir, w.unit.Dir) }
+
+// unitLockHash identifies the unit folder's lock file for the init key: a
+// lock file changed by a pull or by hand must run init, which installs
+// what it pins.
+func (w *Workdir) unitLockHash() string {
+	data, err := os.ReadFile(filepath.Join(w.unit.Dir, LockFile))
+	if err != nil {
+		return "no lock file"
+	}
+	return hashBytes(data)
+}
+
+// lockBack copies the lock file back after a successful init and records
+// whether the unit's copy changed (LockChanged).
+func (w *Workdir) lockBack() error {
+	changed, err := w.CopyLockBack()
+	if err != nil {
+		return fmt.Errorf("after init: %w", err)
+	}
+	w.lockChanged = w.lockChanged || changed
+	return nil
+}
+
+// LockChanged reports whether an init (or providers lock) in this working
+// folder wrote the unit folder's lock file: the user should commit it.
+func (w *Workdir) LockChanged() bool { return w.lockChanged }

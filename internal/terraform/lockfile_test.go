@@ -71,14 +71,14 @@ terraform {
 	defer func() { last.Close() }()
 
 	w := prepare()
-	if changed, err := w.CopyLockIn(); err != nil || changed {
-		t.Fatalf("CopyLockIn with no lock anywhere = %v, %v", changed, err)
+	if _, err := os.Stat(filepath.Join(w.Dir, LockFile)); !os.IsNotExist(err) {
+		t.Fatalf("a lock file appeared in the working folder with none anywhere: %v", err)
 	}
 	if err := w.Init(ctx, false); err != nil {
 		t.Fatalf("init: %v\n%s", err, out.String())
 	}
-	if changed, err := w.CopyLockBack(); err != nil || !changed {
-		t.Fatalf("first CopyLockBack = %v, %v", changed, err)
+	if !w.LockChanged() {
+		t.Fatal("the first init did not report the unit's new lock file")
 	}
 	lockPath := filepath.Join(unitDir, LockFile)
 	lock, err := os.ReadFile(lockPath)
@@ -105,8 +105,11 @@ terraform {
 		t.Fatal(err)
 	}
 	w = prepare()
-	if changed, err := w.CopyLockIn(); err != nil || !changed {
-		t.Fatalf("CopyLockIn of a changed lock = %v, %v", changed, err)
+	if !w.NeedsInit(false) {
+		t.Fatal("a changed lock file in the unit folder does not make init run")
+	}
+	if got, _ := os.ReadFile(filepath.Join(w.Dir, LockFile)); string(got) != string(pinned) {
+		t.Fatal("Prepare did not copy the unit's lock file into the working folder")
 	}
 	err = w.Init(ctx, false)
 	if err == nil || !strings.Contains(err.Error()+out.String(), "5.99.0") {
@@ -123,8 +126,8 @@ terraform {
 		t.Fatal(err)
 	}
 	w = prepare()
-	if changed, err := w.CopyLockIn(); err != nil || !changed {
-		t.Fatalf("CopyLockIn of a changed lock = %v, %v", changed, err)
+	if changed, err := w.CopyLockIn(); err != nil || changed {
+		t.Fatalf("CopyLockIn after Prepare copied it already = %v, %v", changed, err)
 	}
 	out2 := out.String()
 	err = w.Init(ctx, false)
@@ -141,14 +144,14 @@ terraform {
 		t.Fatal(err)
 	}
 	w = prepare()
-	if _, err := w.CopyLockIn(); err != nil {
-		t.Fatal(err)
-	}
 	if err := w.Init(ctx, false); err != nil {
 		t.Fatalf("init with the committed lock file: %v", err)
 	}
-	if changed, err := w.CopyLockBack(); err != nil || changed {
-		t.Fatalf("CopyLockBack after an init that kept the lock = %v, %v", changed, err)
+	if w.LockChanged() {
+		t.Fatal("an init that kept the lock file reported it changed")
+	}
+	if w.NeedsInit(false) {
+		t.Fatal("init would run again right after an init with the same lock file")
 	}
 
 	// No lock file in the unit: the working folder's goes too.

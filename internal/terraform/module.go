@@ -21,6 +21,8 @@ import (
 // ignored) and a fingerprint of everything `terraform init` depends on.
 type moduleInfo struct {
 	Variables map[string]bool
+	// Sensitive names the variables declared sensitive = true.
+	Sensitive map[string]bool
 	// InitFingerprint changes when required providers, provider blocks,
 	// module calls or the resource types in use change.
 	InitFingerprint string
@@ -37,6 +39,8 @@ var moduleSchema = &hcl.BodySchema{
 		{Type: "ephemeral", LabelNames: []string{"type", "name"}},
 	},
 }
+
+var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sensitive"}}}
 
 var moduleCallSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}, {Name: "version"}}}
 var providerRefSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
@@ -56,7 +60,7 @@ func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := &moduleInfo{Variables: map[string]bool{}}
+	info := &moduleInfo{Variables: map[string]bool{}, Sensitive: map[string]bool{}}
 	var facts []string
 	parser := hclparse.NewParser()
 	for _, e := range entries {
@@ -92,6 +96,11 @@ func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 			switch b.Type {
 			case "variable":
 				info.Variables[b.Labels[0]] = true
+				if c, _, _ := b.Body.PartialContent(variableSchema); c.Attributes["sensitive"] != nil {
+					if v, d := c.Attributes["sensitive"].Expr.Value(nil); !d.HasErrors() && v.Type() == cty.Bool && v.IsKnown() && v.True() {
+						info.Sensitive[b.Labels[0]] = true
+					}
+				}
 			case "terraform":
 				if !isJSON {
 					facts = append(facts, "terraform "+string(blockBytes(src, b)))

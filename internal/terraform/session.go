@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,8 @@ type SessionOptions struct {
 	PluginCacheDir string
 	// Offline forbids downloading terraform.
 	Offline bool
+	// Program is terraform.binary ("tofu"); "" runs terraform.
+	Program string
 	// Environ is the environment terraform inherits (os.Environ()).
 	Environ []string
 }
@@ -56,6 +59,7 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 		InstallDir: filepath.Join(stackctlDir, "terraform"),
 		RecordFile: filepath.Join(stackctlDir, "cache", "terraform-binary.json"),
 		Offline:    o.Offline,
+		Program:    o.Program,
 	})
 	if err != nil {
 		return nil, err
@@ -78,6 +82,17 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 	}
 	s.env = processEnv(o.Environ, s.CLIConfig)
 	return s, nil
+}
+
+// Environ is the environment of every terraform process, for programs run
+// beside terraform (hooks): the same CLI configuration and settings.
+func (s *Session) Environ() []string {
+	out := make([]string, 0, len(s.env))
+	for k, v := range s.env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // cliConfig is the terraform CLI configuration every unit uses, whatever

@@ -41,6 +41,8 @@ type Workdir struct {
 	backendJSON []byte
 	out         io.Writer
 	versioned   bool
+	// lockChanged: the unit folder's lock file was written (LockChanged).
+	lockChanged bool
 	// lock is the working folder's lock, held until Close.
 	lock *os.File
 	// inputLines maps a line of the generated tfvars file to the input
@@ -57,12 +59,19 @@ func (w *Workdir) Close() {
 	}
 }
 
+// Environ is the environment terraform runs with here (for hooks).
+func (w *Workdir) Environ() []string { return w.s.Environ() }
+
 // SetOutput sends terraform's output to out from now on.
 func (w *Workdir) SetOutput(out io.Writer) {
 	w.out = out
 	w.tf.SetStdout(out)
 	w.tf.SetStderr(out)
 }
+
+// VariableSensitive reports whether the module declares variable name
+// sensitive = true.
+func (w *Workdir) VariableSensitive(name string) bool { return w.module.Sensitive[name] }
 
 // InputAtLine names the input written at (or whose value spans) a line of
 // the generated tfvars file; "" when none is.
@@ -178,6 +187,10 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	for _, name := range []string{BackendFile, VarsFile} {
 		generated[prefix+name] = true
 	}
+	gen := generateFiles(u, prefix)
+	for rel := range gen {
+		generated[rel] = true
+	}
 
 	if u.Source.Local {
 		files := map[string]sourceFile{}
@@ -206,10 +219,16 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 		for name, f := range overlay {
 			files[prefix+name] = f
 		}
+		if err := s.resolveClashes(gen, s.localOwner(u, files), func(rel string) { delete(files, rel) }); err != nil {
+			return nil, err
+		}
 		if _, err := syncTree(srcRoot, files, generated); err != nil {
 			return nil, fmt.Errorf("copying module %s into %s: %w", u.Source.Raw, srcRoot, err)
 		}
-	} else if err := w.fetch(ctx, srcRoot, overlay); err != nil {
+	} else if err := w.fetchGenerating(ctx, srcRoot, prefix, overlay, gen); err != nil {
+		return nil, err
+	}
+	if err := writeGenerated(w.CacheDir, srcRoot, gen); err != nil {
 		return nil, err
 	}
 	if err := writeIfChanged(filepath.Join(w.Dir, BackendFile), backend, 0o600); err != nil {
@@ -218,6 +237,11 @@ func (s *Session) Prepare(ctx context.Context, envName string, u *config.Unit, o
 	w.module, err = inspectModule(w.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading the configuration of %s: %w", u.Path, err)
+	}
+	// The unit's committed lock file decides the provider versions; its
+	// hash is part of the init key, so a changed one runs init.
+	if _, err := w.CopyLockIn(); err != nil {
+		return nil, fmt.Errorf("unit %s: %w", u.Path, err)
 	}
 	ok = true
 	return w, nil
@@ -257,11 +281,16 @@ type fetchRecord struct {
 
 // fetch downloads a remote module when its source (or the set of overlay
 // files laid over it) changed since the last fetch, then lays the unit's
-// own files over it.
-func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]sourceFile) error {
-	names := make([]string, 0, len(overlay))
+// own files over it. generated names the generate blocks' files: when one
+// goes away the module is fetched again, since it may have overwritten a
+// module file. fresh reports a new fetch.
+func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]sourceFile, generated []string) (fresh bool, err error) {
+	names := make([]string, 0, len(overlay)+len(generated))
 	for n := range overlay {
 		names = append(names, n)
+	}
+	for _, g := range generated {
+		names = append(names, "generate:"+g)
 	}
 	sort.Strings(names)
 	recPath := filepath.Join(w.CacheDir, fetchRecordFile)
@@ -270,14 +299,15 @@ func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]
 		_ = json.Unmarshal(data, &rec)
 	}
 	if rec.Source != w.unit.Source.Raw || !subset(rec.Overlay, names) {
+		fresh = true
 		if err := os.RemoveAll(srcRoot); err != nil {
-			return err
+			return fresh, err
 		}
 		if err := os.MkdirAll(w.Dir, 0o755); err != nil {
-			return err
+			return fresh, err
 		}
 		if err := w.learnVersion(ctx); err != nil {
-			return err
+			return fresh, err
 		}
 		// init -from-module also installs the module's providers into the
 		// shared plugin cache, so it waits its turn like any other init.
@@ -285,7 +315,7 @@ func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]
 		err := w.tf.Init(ctx, tfexec.FromModule(w.unit.Source.Raw), tfexec.Backend(false), tfexec.Get(true))
 		w.s.initMu.Unlock()
 		if err != nil {
-			return fmt.Errorf("fetching module %s: %w", w.unit.Source.Raw, err)
+			return fresh, fmt.Errorf("fetching module %s: %w", w.unit.Source.Raw, err)
 		}
 		// The fetch's own init is only a download: the real init runs with
 		// the backend and stackctl's files in place.
@@ -297,11 +327,11 @@ func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]
 			continue
 		}
 		if err := copyFile(f.src, target, f.info); err != nil {
-			return err
+			return fresh, err
 		}
 	}
 	data, _ := json.Marshal(fetchRecord{Source: w.unit.Source.Raw, Overlay: names})
-	return writeIfChanged(recPath, data, 0o644)
+	return fresh, writeIfChanged(recPath, data, 0o644)
 }
 
 // subset reports whether every overlay file of the last fetch is still

@@ -47,7 +47,13 @@ func New(ctx context.Context, s Settings) (*Backend, error) {
 }
 
 func loadConfig(ctx context.Context, s Settings) (aws.Config, error) {
-	cfg, err := awsconf.LoadWith(ctx, s.AWSOptions())
+	return loadConfigWith(ctx, s, nil)
+}
+
+func loadConfigWith(ctx context.Context, s Settings, base *awsconf.Shared) (aws.Config, error) {
+	opts := s.AWSOptions()
+	opts.Base = base
+	cfg, err := awsconf.LoadWith(ctx, opts)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("state s3://%s/%s: %w", s.Bucket, s.ObjectKey(), err)
 	}
@@ -121,6 +127,10 @@ func (b *Backend) serviceEndpoint(setting, service, deprecatedEnv string) endpoi
 	}
 	return endpoint{url: fmt.Sprintf("https://%s.%s.amazonaws.com", lower, b.cfg.Region), source: "the AWS default for the region"}
 }
+
+// S3EndpointURL is where S3 requests go (the settings, the environment or
+// the AWS default), for telling a plain-HTTP store apart.
+func (b *Backend) S3EndpointURL() string { return b.s3Endpoint().url }
 
 // S3 returns the S3 client the backend uses, configured with the
 // settings' endpoint and path style (for bootstrap).
@@ -255,6 +265,9 @@ func (e *BucketNotFoundError) Is(target error) bool { return target == ErrBucket
 type Opener struct {
 	// Env is copied into every backend for messages.
 	Env string
+	// Base are the invocation's base credentials (an environment's
+	// assumed role), or nil for the default chain.
+	Base *awsconf.Shared
 
 	mu      sync.Mutex
 	configs map[string]aws.Config
@@ -271,7 +284,7 @@ func (o *Opener) Open(ctx context.Context, b config.Backend) (*Backend, error) {
 	defer o.mu.Unlock()
 	cfg, ok := o.configs[key]
 	if !ok {
-		if cfg, err = loadConfig(ctx, s); err != nil {
+		if cfg, err = loadConfigWith(ctx, s, o.Base); err != nil {
 			return nil, err
 		}
 		if o.configs == nil {

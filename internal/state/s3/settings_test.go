@@ -171,7 +171,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, _ := json.Marshal(s)
+	js, err := json.Marshal(s)
+	if err != nil || !strings.Contains(string(js), `"Bucket":"b"`) || !strings.Contains(string(js), `"SecretKey":"(sensitive)"`) {
+		// An empty or failed marshal would hide the secret too: the JSON
+		// must hold the settings, just not the secret.
+		t.Fatalf("settings as JSON: %v\n%s", err, js)
+	}
 	for _, out := range []string{fmt.Sprintf("%v", s), fmt.Sprintf("%+v", s), fmt.Sprintf("%#v", s), fmt.Sprintf("%s", s.SecretKey), fmt.Sprintf("%q", s.Token), string(js)} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("secret printed: %s", out)

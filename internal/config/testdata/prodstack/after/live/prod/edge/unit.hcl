@@ -1,0 +1,3 @@
+include "edge" {
+  path = "${get_repo_root()}/infra/units/edge.hcl"
+}

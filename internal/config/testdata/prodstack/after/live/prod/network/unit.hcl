@@ -1,0 +1,3 @@
+include "network" {
+  path = "${get_repo_root()}/infra/units/network.hcl"
+}

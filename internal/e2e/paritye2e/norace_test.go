@@ -1,0 +1,5 @@
+//go:build !race
+
+package paritye2e
+
+const raceEnabled = false
