@@ -177,6 +177,10 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 			return err
 		}
 	}
+	writes := o.Command == "apply" || o.Command == "destroy"
+	if err := a.settlePending(ctx, o.commonOptions, o.AutoApprove, writes); err != nil {
+		return err
+	}
 	var checks *verify.Verifier
 	if o.Verify {
 		if checks, err = o.Checks.verifier(); err != nil {
@@ -185,6 +189,9 @@ func (a *app) runRun(ctx context.Context, o *runOptions) error {
 	}
 	e, err := a.engine(ctx, o.commonOptions, ops.Options{Command: o.Command, LockTimeout: o.LockTimeout, PassThrough: pass, StallTimeout: o.StallTimeout, Verify: checks})
 	if err != nil {
+		return err
+	}
+	if err := a.settleErrored(ctx, e, o.AutoApprove, writes, o.Parallelism); err != nil {
 		return err
 	}
 	if done, err := a.runPipeline(ctx, e, o); done {

@@ -494,6 +494,7 @@ func (u *Unit) Fail(err error) error {
 	if err == nil {
 		return nil
 	}
+	errored := u.keepErrored()
 	var ue *UnitError
 	if errors.As(err, &ue) {
 		return err
@@ -520,5 +521,5 @@ func (u *Unit) Fail(err error) error {
 			msg = fmt.Sprintf("terraform %s %s; it was stopped (raise --stall-timeout if it needs longer in silence)", step, s)
 		}
 	}
-	return &UnitError{Message: redact.String(msg, u.secrets), Err: err}
+	return &UnitError{Message: redact.String(msg, u.secrets) + errored, Err: err}
 }
