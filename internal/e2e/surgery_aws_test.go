@@ -128,9 +128,9 @@ func TestRenameAppAfterRenameOutsideTerraform(t *testing.T) {
 		"live/dev/env.hcl":      "vars = {}\n",
 		"live/dev/app/unit.hcl": "source = \"../../../modules/app\"\n\ninputs = {\n  app = \"wasabi\" # the app's name\n}\n",
 	})
-	tr.env = append(tr.env, srv.Env()...)
-	tr.timeout = 10 * time.Minute
-	tr.must(0, "apply", "dev", "--auto-approve")
+	tr.Env = append(tr.Env, srv.Env()...)
+	tr.Timeout = 10 * time.Minute
+	tr.Must(0, "apply", "dev", "--auto-approve")
 	before := readIdentities(t, srv, "wasabi")
 
 	ctx := context.Background()
@@ -148,32 +148,32 @@ func TestRenameAppAfterRenameOutsideTerraform(t *testing.T) {
 	renamed := readIdentities(t, srv, "wasabi-v2")
 
 	// Before the surgery: terraform can no longer find them.
-	r := tr.run("plan", "dev", "--detailed-exitcode", "--json")
-	if r.code == 0 {
+	r := tr.Run("plan", "dev", "--detailed-exitcode", "--json")
+	if r.Code == 0 {
 		t.Fatalf("a plan after the rename outside Terraform is a no-op:\n%s", r)
 	}
-	if r.code == 2 && !strings.Contains(r.stdout, `"add": 6`) {
-		t.Errorf("the plan after the rename should create the six resources again:\n%s", r.stdout)
+	if r.Code == 2 && !strings.Contains(r.Stdout, `"add": 6`) {
+		t.Errorf("the plan after the rename should create the six resources again:\n%s", r.Stdout)
 	}
 
 	// Bad input first: nothing changes.
-	r = tr.must(1, "rename-app", "dev", "--from", "kiwi", "--to", "kiwi-v2", "--auto-approve")
-	contains(t, "rename-app of a name found nowhere", r.stderr, `"kiwi" was not found`)
-	r = tr.must(1, "rename-app", "dev", "--from", "wasabi", "--to", "wasabi", "--auto-approve")
-	contains(t, "rename-app to the same name", r.stderr, "nothing to rename")
+	r = tr.Must(1, "rename-app", "dev", "--from", "kiwi", "--to", "kiwi-v2", "--auto-approve")
+	contains(t, "rename-app of a name found nowhere", r.Stderr, `"kiwi" was not found`)
+	r = tr.Must(1, "rename-app", "dev", "--from", "wasabi", "--to", "wasabi", "--auto-approve")
+	contains(t, "rename-app to the same name", r.Stderr, "nothing to rename")
 
-	r = tr.must(0, "rename-app", "dev", "--from", "wasabi", "--to", "wasabi-v2", "--auto-approve")
-	contains(t, "rename-app", r.stdout,
+	r = tr.Must(0, "rename-app", "dev", "--from", "wasabi", "--to", "wasabi-v2", "--auto-approve")
+	contains(t, "rename-app", r.Stdout,
 		`aws_iam_user_policy.access`, `"wasabi:access" → "wasabi-v2:access"`,
 		`aws_iam_user_group_membership.app`, `groups[0]`, `"wasabi-devs" → "wasabi-v2-devs"`,
 		`aws_iam_access_key.app`, `user`,
 		`aws_rds_cluster.app`, `cluster_identifier`,
 		"live/dev/app/unit.hcl:4:10", "Verified: the plan of app: no changes.", "the previous one is backed up in")
-	if got := tr.read("live/dev/app/unit.hcl"); got != "source = \"../../../modules/app\"\n\ninputs = {\n  app = \"wasabi-v2\" # the app's name\n}\n" {
+	if got := tr.Read("live/dev/app/unit.hcl"); got != "source = \"../../../modules/app\"\n\ninputs = {\n  app = \"wasabi-v2\" # the app's name\n}\n" {
 		t.Errorf("unit.hcl after the rename (comment and layout kept):\n%s", got)
 	}
 
-	tr.must(0, "plan", "dev", "--detailed-exitcode")
+	tr.Must(0, "plan", "dev", "--detailed-exitcode")
 	after := readIdentities(t, srv, "wasabi-v2")
 	if after != renamed {
 		t.Errorf("objects were recreated:\nafter the rename outside Terraform %+v\nafter the surgery                  %+v", renamed, after)
@@ -182,19 +182,19 @@ func TestRenameAppAfterRenameOutsideTerraform(t *testing.T) {
 		t.Errorf("unique IDs changed:\nbefore %+v\nafter  %+v", before, after)
 	}
 	// The state names the objects by their ARNs as AWS gives them now.
-	r = tr.must(0, "output", "dev", "--unit", "app", "--json")
+	r = tr.Must(0, "output", "dev", "--unit", "app", "--json")
 	var outs map[string]struct{ Value string }
-	if err := json.Unmarshal([]byte(r.stdout), &outs); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &outs); err != nil {
 		t.Fatal(err)
 	}
 	if outs["user_arn"].Value != after.UserARN {
 		t.Errorf("state's user ARN %s, AWS's %s", outs["user_arn"].Value, after.UserARN)
 	}
 	// A second run finds nothing left to rename.
-	r = tr.must(1, "rename-app", "dev", "--from", "wasabi", "--to", "wasabi-v2", "--auto-approve")
-	contains(t, "a second rename-app", r.stderr, "was not found", `"wasabi-v2" already appears`)
-	if _, err := os.Stat(tr.path(".stackctl/backups/dev/.journal")); err == nil {
-		if entries, _ := os.ReadDir(tr.path(".stackctl/backups/dev/.journal")); len(entries) != 0 {
+	r = tr.Must(1, "rename-app", "dev", "--from", "wasabi", "--to", "wasabi-v2", "--auto-approve")
+	contains(t, "a second rename-app", r.Stderr, "was not found", `"wasabi-v2" already appears`)
+	if _, err := os.Stat(tr.Path(".stackctl/backups/dev/.journal")); err == nil {
+		if entries, _ := os.ReadDir(tr.Path(".stackctl/backups/dev/.journal")); len(entries) != 0 {
 			t.Errorf("a journal is left: %v", entries)
 		}
 	}

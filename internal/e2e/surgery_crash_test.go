@@ -44,19 +44,19 @@ func crashtestBinary(t *testing.T) string {
 
 // runWith runs a stackctl binary (the crashtest one) with extra
 // environment.
-func (tr *tree) runWith(bin string, env []string, args ...string) result {
-	tr.t.Helper()
+func runWith(tr *tree, bin string, env []string, args ...string) result {
+	tr.T.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := tr.command(ctx, args...)
+	cmd, stdout, stderr := tr.Command(ctx, args...)
 	cmd.Path, cmd.Args[0] = bin, bin
-	cmd.Env = append(append([]string(nil), tr.env...), env...)
+	cmd.Env = append(append([]string(nil), tr.Env...), env...)
 	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	r := result{Stdout: stdout.String(), Stderr: stderr.String()}
 	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
+		r.Code = ee.ExitCode()
 	} else if err != nil {
-		tr.t.Fatalf("running %s: %v", strings.Join(args, " "), err)
+		tr.T.Fatalf("running %s: %v", strings.Join(args, " "), err)
 	}
 	return r
 }
@@ -74,14 +74,14 @@ type crashCase struct {
 }
 
 func outputOf(tr *tree, unit string) string {
-	r := tr.run("output", "dev", "--unit", unit, "--json")
-	if r.code != 0 {
+	r := tr.Run("output", "dev", "--unit", unit, "--json")
+	if r.Code != 0 {
 		return "(no state)"
 	}
 	var outs map[string]struct {
 		Value any `json:"value"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &outs); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &outs); err != nil {
 		return "(not JSON)"
 	}
 	return fmt.Sprint(outs["value"].Value)
@@ -131,12 +131,12 @@ var crashCases = []crashCase{
 		steps: []string{"journal", "locked", "prepared", "wrote:app", "wrote:network", "files", "verified", "committed", "unlocked"},
 		state: func(tr *tree) string {
 			net, app := outputOf(tr, "network"), outputOf(tr, "app")
-			unit := tr.read("live/dev/app/unit.hcl")
+			unit := tr.Read("live/dev/app/unit.hcl")
 			return verdict(
 				oldNew(net == "wasabi-net()" || net == "wasabi-v2-net()", net == "wasabi-net()"),
 				oldNew(strings.HasPrefix(app, "wasabi"), !strings.HasPrefix(app, "wasabi-v2")),
 				oldNew(true, !strings.Contains(unit, "wasabi-v2")),
-				oldNew(true, !strings.Contains(tr.read("live/dev/network/unit.hcl"), "wasabi-v2")))
+				oldNew(true, !strings.Contains(tr.Read("live/dev/network/unit.hcl"), "wasabi-v2")))
 		},
 	},
 	{
@@ -145,11 +145,11 @@ var crashCases = []crashCase{
 		args:  []string{"mv-unit", "dev", "network", "core/network", "--auto-approve"},
 		steps: []string{"journal", "locked", "prepared", "wrote:core/network", "moved", "files", "verified", "committed", "deleted:network", "unlocked"},
 		state: func(tr *tree) string {
-			_, oldDir := os.Stat(tr.path("live/dev/network/unit.hcl"))
-			_, newDir := os.Stat(tr.path("live/dev/core/network/unit.hcl"))
-			oldState, _ := os.ReadFile(tr.path(".stackctl/state/dev/network/terraform.tfstate"))
-			newState, _ := os.ReadFile(tr.path(".stackctl/state/dev/core/network/terraform.tfstate"))
-			app := tr.read("live/dev/app/unit.hcl")
+			_, oldDir := os.Stat(tr.Path("live/dev/network/unit.hcl"))
+			_, newDir := os.Stat(tr.Path("live/dev/core/network/unit.hcl"))
+			oldState, _ := os.ReadFile(tr.Path(".stackctl/state/dev/network/terraform.tfstate"))
+			newState, _ := os.ReadFile(tr.Path(".stackctl/state/dev/core/network/terraform.tfstate"))
+			app := tr.Read("live/dev/app/unit.hcl")
 			return verdict(
 				oldNew((oldDir == nil) != (newDir == nil), oldDir == nil),
 				oldNew((len(oldState) > 0) != (len(newState) > 0), len(oldState) > 0),
@@ -163,13 +163,13 @@ var crashCases = []crashCase{
 			return f
 		},
 		setup: func(tr *tree) {
-			tr.write(map[string]string{"modules/net/main.tf": stepModule, "modules/app/main.tf": stepModule + sharedResource})
+			tr.Write(map[string]string{"modules/net/main.tf": stepModule, "modules/app/main.tf": stepModule + sharedResource})
 		},
 		args:  []string{"state", "mv", "dev", "network:terraform_data.shared", "app:terraform_data.shared", "--auto-approve"},
 		steps: []string{"journal", "locked", "prepared", "wrote:app", "wrote:network", "verified", "committed", "unlocked"},
 		state: func(tr *tree) string {
-			net, _ := os.ReadFile(tr.path(".stackctl/state/dev/network/terraform.tfstate"))
-			app, _ := os.ReadFile(tr.path(".stackctl/state/dev/app/terraform.tfstate"))
+			net, _ := os.ReadFile(tr.Path(".stackctl/state/dev/network/terraform.tfstate"))
+			app, _ := os.ReadFile(tr.Path(".stackctl/state/dev/app/terraform.tfstate"))
 			inNet, inApp := strings.Contains(string(net), `"name": "shared"`), strings.Contains(string(app), `"name": "shared"`)
 			return oldNew(inNet != inApp, inNet)
 		},
@@ -178,7 +178,7 @@ var crashCases = []crashCase{
 		name:  "restore",
 		files: func() map[string]string { return twoStepUnits("network", "app") },
 		setup: func(tr *tree) {
-			tr.must(0, "rename-app", "dev", "--unit", "network", "--from", "network", "--to", "net", "--auto-approve", "--allow-update")
+			tr.Must(0, "rename-app", "dev", "--unit", "network", "--from", "network", "--to", "net", "--auto-approve", "--allow-update")
 		},
 		args:  []string{"state", "restore", "dev", "--unit", "network", "latest", "--auto-approve"},
 		steps: []string{"journal", "locked", "prepared", "wrote:network", "verified", "committed", "unlocked"},
@@ -193,9 +193,9 @@ var crashCases = []crashCase{
 		setup: func(tr *tree) {
 			// An errored state as terraform leaves it: the stored state's
 			// lineage and serial, newer content.
-			b := tr.read(".stackctl/state/dev/network/terraform.tfstate")
+			b := tr.Read(".stackctl/state/dev/network/terraform.tfstate")
 			errored := strings.Replace(b, `"value": "network()"`, `"value": "errored()"`, 1)
-			tr.write(map[string]string{".stackctl/errored/dev/network/20260101T000000.000000000Z.tfstate": errored})
+			tr.Write(map[string]string{".stackctl/errored/dev/network/20260101T000000.000000000Z.tfstate": errored})
 		},
 		args:  []string{"state", "push-errored", "dev", "--unit", "network", "--auto-approve"},
 		steps: []string{"journal", "locked", "prepared", "wrote:network", "verified", "committed", "unlocked"},
@@ -218,15 +218,15 @@ func TestSurgeryCrashAtEveryStep(t *testing.T) {
 			t.Run(c.name+"/"+step, func(t *testing.T) {
 				t.Parallel()
 				tr := newTree(t, c.files())
-				tr.must(0, "apply", "dev", "--auto-approve")
+				tr.Must(0, "apply", "dev", "--auto-approve")
 				if c.setup != nil {
 					c.setup(tr)
 				}
 				if got := c.state(tr); got != "old" {
 					t.Fatalf("before the surgery the case reads %q", got)
 				}
-				r := tr.runWith(bin, []string{"STACKCTL_TEST_HOOK=crash:" + step}, c.args...)
-				if r.code != -1 || !strings.Contains(r.stderr, "stackctl-test: crashing after "+step) {
+				r := runWith(tr, bin, []string{"STACKCTL_TEST_HOOK=crash:" + step}, c.args...)
+				if r.Code != -1 || !strings.Contains(r.Stderr, "stackctl-test: crashing after "+step) {
 					t.Fatalf("%s was to be killed after %s:\n%s", strings.Join(c.args, " "), step, r)
 				}
 				committed := false
@@ -243,21 +243,21 @@ func TestSurgeryCrashAtEveryStep(t *testing.T) {
 				// The next command finds the journal: plan (which writes
 				// nothing) says so; state recover settles it, and so does
 				// apply --auto-approve (tried once: it then applies).
-				rr := tr.run("plan", "dev")
-				contains(t, "plan after the crash", rr.stderr, "an interrupted stackctl", "state recover dev --auto-approve")
+				rr := tr.Run("plan", "dev")
+				contains(t, "plan after the crash", rr.Stderr, "an interrupted stackctl", "state recover dev --auto-approve")
 				settle := []string{"state", "recover", "dev", "--auto-approve"}
 				if c.name == "rename-app" && step == "wrote:app" {
 					settle = []string{"apply", "dev", "--auto-approve"}
 				}
-				rec := tr.must(0, settle...)
-				contains(t, "recovery", rec.stderr, action+" the interrupted")
+				rec := tr.Must(0, settle...)
+				contains(t, "recovery", rec.Stderr, action+" the interrupted")
 				if got := c.state(tr); got != want {
 					t.Errorf("after a crash after %s and the recovery: %s, want %s\n%s", step, got, want, rec)
 				}
-				if r := tr.run("plan", "dev"); r.code != 0 {
+				if r := tr.Run("plan", "dev"); r.Code != 0 {
 					t.Errorf("plan after the recovery:\n%s", r)
 				}
-				if left := tr.must(0, "state", "recover", "dev"); !strings.Contains(left.stdout, "nothing to recover") {
+				if left := tr.Must(0, "state", "recover", "dev"); !strings.Contains(left.Stdout, "nothing to recover") {
 					t.Errorf("a journal is left:\n%s", left)
 				}
 			})
@@ -273,25 +273,25 @@ func TestApplyDuringSurgeryWaitsOrFails(t *testing.T) {
 	t.Parallel()
 	bin := crashtestBinary(t)
 	tr, _, _ := s3Tree(t, nil)
-	tr.must(0, "bootstrap", "dev")
-	tr.must(0, "apply", "dev", "--auto-approve", "--unit", "network")
-	resume := tr.path("resume")
+	tr.Must(0, "bootstrap", "dev")
+	tr.Must(0, "apply", "dev", "--auto-approve", "--unit", "network")
+	resume := tr.Path("resume")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	surgery, out, errOut := tr.command(ctx, "rename-app", "dev", "--unit", "network", "--from", "network", "--to", "net", "--auto-approve", "--allow-update")
+	surgery, out, errOut := tr.Command(ctx, "rename-app", "dev", "--unit", "network", "--from", "network", "--to", "net", "--auto-approve", "--allow-update")
 	surgery.Path, surgery.Args[0] = bin, bin
-	surgery.Env = append(append([]string(nil), tr.env...), "STACKCTL_TEST_HOOK=pause:prepared", "STACKCTL_TEST_RESUME="+resume)
+	surgery.Env = append(append([]string(nil), tr.Env...), "STACKCTL_TEST_HOOK=pause:prepared", "STACKCTL_TEST_RESUME="+resume)
 	must(t, surgery.Start())
 	waitFor(t, surgery, errOut, "stackctl-test: paused after prepared")
 
-	r := tr.must(1, "apply", "dev", "--unit", "network", "--auto-approve")
-	contains(t, "apply in the same checkout", r.stderr, "a stackctl rename-app of dev", "is running: wait for it to finish")
+	r := tr.Must(1, "apply", "dev", "--unit", "network", "--auto-approve")
+	contains(t, "apply in the same checkout", r.Stderr, "a stackctl rename-app of dev", "is running: wait for it to finish")
 
-	other := tr.checkout()
-	r = other.must(1, "apply", "dev", "--unit", "network", "--auto-approve", "--lock-timeout", "0s")
-	contains(t, "apply from another checkout", r.stdout, "the state of network is locked by", "(stackctl rename-app)")
+	other := tr.Checkout()
+	r = other.Must(1, "apply", "dev", "--unit", "network", "--auto-approve", "--lock-timeout", "0s")
+	contains(t, "apply from another checkout", r.Stdout, "the state of network is locked by", "(stackctl rename-app)")
 
-	waiting, wout, werr := other.command(ctx, "apply", "dev", "--unit", "network", "--auto-approve", "--lock-timeout", "2m", "--stream")
+	waiting, wout, werr := other.Command(ctx, "apply", "dev", "--unit", "network", "--auto-approve", "--lock-timeout", "2m", "--stream")
 	must(t, waiting.Start())
 	waitFor(t, waiting, wout, "is still locked by")
 	must(t, os.WriteFile(resume, nil, 0o644))

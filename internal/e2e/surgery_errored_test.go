@@ -38,10 +38,10 @@ output "value" {
 // errored.tfstate. It returns the apply's result.
 func failSave(t *testing.T, tr *tree, c *s3.Client, bucket string, args ...string) result {
 	t.Helper()
-	gate := tr.path("gate")
+	gate := tr.Path("gate")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := tr.command(ctx, append([]string{"apply", "dev", "--unit", "db", "--auto-approve", "--stream"}, args...)...)
+	cmd, stdout, stderr := tr.Command(ctx, append([]string{"apply", "dev", "--unit", "db", "--auto-approve", "--stream"}, args...)...)
 	must(t, cmd.Start())
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
@@ -63,20 +63,20 @@ func failSave(t *testing.T, tr *tree, c *s3.Client, bucket string, args ...strin
 	if _, err := c.DeleteBucketPolicy(context.Background(), &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	r := result{Stdout: stdout.String(), Stderr: stderr.String()}
 	if err == nil {
 		t.Fatalf("the apply saved its state although the bucket refused it:\n%s", r)
 	}
-	r.code = 1
+	r.Code = 1
 	return r
 }
 
 func erroredFiles(t *testing.T, tr *tree) []string {
 	t.Helper()
 	var out []string
-	_ = filepath.WalkDir(tr.path(".stackctl"), func(p string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(tr.Path(".stackctl"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && (d.Name() == "errored.tfstate" || strings.Contains(p, "/errored/")) {
-			rel, _ := filepath.Rel(tr.dir, p)
+			rel, _ := filepath.Rel(tr.Dir, p)
 			out = append(out, rel)
 		}
 		return nil
@@ -97,41 +97,41 @@ func TestPushErroredState(t *testing.T) {
 		"live/dev/db/unit.hcl": "source = \"../../../modules/gate\"\ninputs = { name = \"db\", gate = \"@ROOT@/gate\" }\n",
 	})
 	c := s3Client(t, srv)
-	tr.must(0, "bootstrap", "dev")
+	tr.Must(0, "bootstrap", "dev")
 
 	r := failSave(t, tr, c, bucket)
-	contains(t, "the failed apply", r.stdout, "terraform could not save the state: it is kept in .stackctl/errored/dev/db/", "push it with `stackctl state push-errored dev --unit db`")
+	contains(t, "the failed apply", r.Stdout, "terraform could not save the state: it is kept in .stackctl/errored/dev/db/", "push it with `stackctl state push-errored dev --unit db`")
 	files := erroredFiles(t, tr)
 	if len(files) != 1 || !strings.HasPrefix(files[0], ".stackctl/errored/dev/db/") {
 		t.Fatalf("errored states: %v (none may stay in a cache)", files)
 	}
-	if info, err := os.Stat(tr.path(files[0])); err != nil || info.Mode().Perm() != 0o600 {
+	if info, err := os.Stat(tr.Path(files[0])); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("%s: %v %v, want mode 0600", files[0], info.Mode(), err)
 	}
-	contains(t, "state list", tr.must(0, "state", "list", "dev", "--unit", "db").stdout, "errored state kept", "push-errored ENV --unit db")
+	contains(t, "state list", tr.Must(0, "state", "list", "dev", "--unit", "db").Stdout, "errored state kept", "push-errored ENV --unit db")
 
-	r = tr.run("plan", "dev", "--unit", "db")
-	contains(t, "plan with an errored state kept", r.stderr, "terraform could not save the state of db", "stackctl state push-errored dev --unit db")
-	r = tr.must(1, "state", "push-errored", "dev", "--unit", "db")
-	contains(t, "push-errored without a terminal", r.stderr, "needs --auto-approve")
-	r = tr.must(0, "state", "push-errored", "dev", "--unit", "db", "--auto-approve")
-	contains(t, "push-errored", r.stdout, "state push-errored dev", "push", "Verified: the plan of db: no changes.", "Wrote the state of db")
-	tr.must(0, "plan", "dev", "--unit", "db", "--detailed-exitcode")
+	r = tr.Run("plan", "dev", "--unit", "db")
+	contains(t, "plan with an errored state kept", r.Stderr, "terraform could not save the state of db", "stackctl state push-errored dev --unit db")
+	r = tr.Must(1, "state", "push-errored", "dev", "--unit", "db")
+	contains(t, "push-errored without a terminal", r.Stderr, "needs --auto-approve")
+	r = tr.Must(0, "state", "push-errored", "dev", "--unit", "db", "--auto-approve")
+	contains(t, "push-errored", r.Stdout, "state push-errored dev", "push", "Verified: the plan of db: no changes.", "Wrote the state of db")
+	tr.Must(0, "plan", "dev", "--unit", "db", "--detailed-exitcode")
 	if got := erroredFiles(t, tr); len(got) != 1 || !strings.Contains(got[0], "/pushed/") {
 		t.Errorf("after the push: %v, want it put aside in pushed/", got)
 	}
-	r = tr.must(1, "state", "push-errored", "dev", "--unit", "db", "--auto-approve")
-	contains(t, "a second push", r.stderr, "no errored state is kept for db")
+	r = tr.Must(1, "state", "push-errored", "dev", "--unit", "db", "--auto-approve")
+	contains(t, "a second push", r.Stderr, "no errored state is kept for db")
 
 	// Again, and this time the next apply pushes it (--auto-approve),
 	// before it runs terraform.
 	failSave(t, tr, c, bucket, "--", "-replace=terraform_data.this")
-	r = tr.must(1, "apply", "dev", "--unit", "db", "--stall-timeout", "0")
-	contains(t, "apply without --auto-approve", r.stderr, "needs --auto-approve")
-	gate := tr.path("gate")
+	r = tr.Must(1, "apply", "dev", "--unit", "db", "--stall-timeout", "0")
+	contains(t, "apply without --auto-approve", r.Stderr, "needs --auto-approve")
+	gate := tr.Path("gate")
 	must(t, os.WriteFile(gate+".go", nil, 0o644)) // the apply's own create, if any, passes at once
-	r = tr.must(0, "apply", "dev", "--unit", "db", "--auto-approve")
-	contains(t, "apply after a failed save", r.stderr, "terraform could not save the state of db", "Verified: the plan of db: no changes.")
-	contains(t, "apply after a failed save", r.stdout, "no changes")
-	tr.must(0, "plan", "dev", "--unit", "db", "--detailed-exitcode")
+	r = tr.Must(0, "apply", "dev", "--unit", "db", "--auto-approve")
+	contains(t, "apply after a failed save", r.Stderr, "terraform could not save the state of db", "Verified: the plan of db: no changes.")
+	contains(t, "apply after a failed save", r.Stdout, "no changes")
+	tr.Must(0, "plan", "dev", "--unit", "db", "--detailed-exitcode")
 }
