@@ -18,7 +18,7 @@ test: lint
 # state reading and writing, masking); their seed corpora also run in every
 # go test. Longer: make fuzz-smoke FUZZTIME=10m.
 FUZZTIME ?= 10s
-FUZZ_TARGETS := ./internal/config:FuzzLoad ./internal/state:FuzzParseMarshal ./internal/state:FuzzParseLockInfo
+FUZZ_TARGETS := ./internal/config:FuzzLoad ./internal/state:FuzzParseMarshal ./internal/state:FuzzParseLockInfo ./internal/redact:FuzzWriter
 fuzz-smoke:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -470,3 +470,37 @@ before_hook "lint" {
 	}
 	contains(t, "monitoring's log", tr.Read(".stackctl/logs/dev/monitoring/apply.log"), "lint: 2 problems", `stackctl: before_hook "lint" before terraform apply`)
 }
+
+// A secret with spaces, quoted in an error that terraform wraps across
+// lines inside its box, is masked in the stream, the log and the summary.
+func TestWrappedSecretIsMasked(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"stackctl.hcl":        "project = \"e2e\"\nlive_dir = \"live\"\n",
+		"modules/src/main.tf": "output \"phrase\" {\n  value     = \"correct horse battery staple of many words\"\n  sensitive = true\n}\n",
+		"modules/use/main.tf": `variable "phrase" {
+  type = string
+  validation {
+    condition     = length(var.phrase) < 10
+    error_message = "The value given for the phrase, which was ${var.phrase}, is far too long to be accepted here."
+  }
+}
+`,
+		"live/dev/env.hcl":      "vars = {}\n",
+		"live/dev/src/unit.hcl": "source = \"../../../modules/src\"\n",
+		"live/dev/use/unit.hcl": "source = \"../../../modules/use\"\ndependency \"src\" {\n  path = \"../src\"\n}\ninputs = { phrase = dependency.src.outputs.phrase }\n",
+	}
+	tr := newTree(t, files)
+	tr.Must(0, "apply", "dev", "-u", "src", "--auto-approve")
+	r := tr.Must(1, "plan", "dev", "-u", "use", "--stream")
+	j := tr.Must(1, "plan", "dev", "-u", "use", "--json")
+	log := tr.Read(".stackctl/logs/dev/use/plan.log")
+	for what, text := range map[string]string{"stream": r.Stdout + r.Stderr, "json": j.Stdout + j.Stderr, "log": log} {
+		for _, part := range []string{"horse battery", "correct horse", "staple of", "many words"} {
+			if strings.Contains(text, part) {
+				t.Errorf("%s shows %q:\n%s", what, part, text)
+			}
+		}
+	}
+	contains(t, "stream", r.Stdout, "is far too long", "(sensitive value)")
+}

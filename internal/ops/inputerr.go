@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -50,7 +49,7 @@ func (u *Unit) inputError(err error) error {
 	return &DiagError{Diags: hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("%s: input %q (unit %s)", summary, name, u.Path()),
-		Detail:   "terraform said:\n" + redact.String(terraformText(text), u.secrets),
+		Detail:   "terraform said:\n" + u.mask(terraformText(text)),
 		Subject:  rng,
 	}}}
 }

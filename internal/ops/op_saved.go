@@ -12,7 +12,6 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/stackctl/stackctl/internal/config"
-	"github.com/stackctl/stackctl/internal/redact"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
@@ -96,7 +95,7 @@ func (u *Unit) savePlan(ctx context.Context, dir string, p *terraform.Plan, st S
 			return SavedPlan{}, u.Fail(err)
 		}
 		saved.Text = filepath.Join(udir, PlanTextName)
-		if err := writeFile0600(saved.Text, []byte(redact.String(b.String(), u.secrets))); err != nil {
+		if err := writeFile0600(saved.Text, []byte(u.mask(b.String()))); err != nil {
 			return SavedPlan{}, err
 		}
 	}

@@ -521,5 +521,14 @@ func (u *Unit) Fail(err error) error {
 			msg = fmt.Sprintf("terraform %s %s; it was stopped (raise --stall-timeout if it needs longer in silence)", step, s)
 		}
 	}
-	return &UnitError{Message: redact.String(msg, u.secrets) + errored, Err: err}
+	return &UnitError{Message: u.mask(msg) + errored, Err: err}
+}
+
+// mask masks the unit's secrets in s: those of its inputs and those its
+// output writer learned from terraform's own lines.
+func (u *Unit) mask(s string) string {
+	if u.out != nil {
+		return u.out.Mask(s)
+	}
+	return redact.String(s, u.secrets)
 }

@@ -48,6 +48,9 @@ type Writer struct {
 	w       io.Writer
 	secrets [][]byte
 	buf     []byte
+	// held are complete lines that may end in the beginning of a secret
+	// terraform wrapped onto the next line (wrap.go).
+	held [][]byte
 }
 
 // NewWriter wraps w. With no secrets it still buffers by line, which
@@ -105,26 +108,58 @@ func (r *Writer) Write(p []byte) (int, error) {
 	if i < 0 {
 		return len(p), nil
 	}
-	line := r.learnAndScrub(r.buf[:i+1])
+	complete := r.buf[:i+1]
 	rest := append([]byte(nil), r.buf[i+1:]...)
 	r.buf = rest
-	if _, err := r.w.Write(line); err != nil {
+	if err := r.emit(complete, false); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// emit writes complete lines, masked; with more lines to come (final
+// false) it holds back those that may end in the start of a wrapped
+// secret.
+func (r *Writer) emit(b []byte, final bool) error {
+	wrap := wrappable(r.secrets)
+	if len(wrap) == 0 && len(r.held) == 0 {
+		_, err := r.w.Write(r.learnAndScrub(b))
+		return err
+	}
+	lines := append(r.held, bytes.SplitAfter(b, []byte("\n"))...)
+	if n := len(lines); n > 0 && len(lines[n-1]) == 0 {
+		lines = lines[:n-1]
+	}
+	for _, l := range lines {
+		if ids := learnIDs(l); len(ids) > 0 {
+			r.add(ids)
+			wrap = wrappable(r.secrets)
+		}
+	}
+	lines = maskWrapped(lines, wrap)
+	keep := 0
+	if !final {
+		keep = holdBack(lines, wrap)
+	}
+	out := lines[:len(lines)-keep]
+	r.held = append([][]byte(nil), lines[len(lines)-keep:]...)
+	if len(out) == 0 {
+		return nil
+	}
+	_, err := r.w.Write(r.scrub(bytes.Join(out, nil)))
+	return err
 }
 
 // Flush writes a pending partial line.
 func (r *Writer) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.buf) == 0 {
+	if len(r.buf) == 0 && len(r.held) == 0 {
 		return nil
 	}
-	out := r.learnAndScrub(r.buf)
+	b := r.buf
 	r.buf = nil
-	_, err := r.w.Write(out)
-	return err
+	return r.emit(b, true)
 }
 
 // learnAndScrub learns the secret IDs the lines reveal, then masks.
@@ -143,7 +178,8 @@ func (r *Writer) learnAndScrub(b []byte) []byte {
 func (r *Writer) Mask(s string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return string(r.scrub([]byte(s)))
+	lines := bytes.SplitAfter([]byte(s), []byte("\n"))
+	return string(r.scrub(bytes.Join(maskWrapped(lines, wrappable(r.secrets)), nil)))
 }
 
 // scrub may return b itself: terraform's output passes through here, and
@@ -159,6 +195,9 @@ func (r *Writer) scrub(b []byte) []byte {
 
 // String masks secrets in a string, and the secret IDs it reveals.
 func String(s string, secrets []string) string {
-	w := NewWriter(io.Discard, secrets)
-	return string(w.learnAndScrub([]byte(s)))
+	var b bytes.Buffer
+	w := NewWriter(&b, secrets)
+	_, _ = w.Write([]byte(s))
+	_ = w.Flush()
+	return b.String()
 }
