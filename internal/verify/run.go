@@ -70,9 +70,14 @@ func (v *Verifier) check(ctx context.Context, s *config.VerifySpec) (r Result) {
 		r.Attempts++
 		actx, cancel := context.WithDeadline(ctx, minTime(deadline, time.Now().Add(attemptTimeout)))
 		o := v.attempt(actx, s)
+		cutShort := actx.Err() != nil && ctx.Err() == nil
 		cancel()
 		secrets = append(secrets, o.secrets...)
-		r.Passed, r.Reason = o.ok, o.reason
+		// An attempt the deadline cut short says only that; the attempt
+		// before it says why the check fails.
+		if !(cutShort && !o.ok && r.Reason != "") {
+			r.Passed, r.Reason = o.ok, o.reason
+		}
 		if o.ok || o.final {
 			return r
 		}

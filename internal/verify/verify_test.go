@@ -58,7 +58,7 @@ verify "expiring" {
 		}
 		resolve = append(resolve, res)
 	}
-	opts := Options{Resolve: resolve, CAFile: ca.pemFile, Timeout: time.Second}
+	opts := Options{Resolve: resolve, CAFile: ca.pemFile, Timeout: 8 * time.Second}
 	got := run(t, verifier(t, opts), specs)
 	if r := got["covered"]; !r.Passed || !strings.Contains(r.Reason, "covers app.verify.test, issued by stackctl test CA") {
 		t.Errorf("covered: %+v", r)
@@ -113,7 +113,7 @@ verify "answers_with_key" {
   }
 }
 verify "wrong_key_body" {
-  timeout = "1s"
+  timeout = "8s"
   http {
     url        = outputs.url
     headers    = { "X-Gateway-Key" = "not-${outputs.key}" }
@@ -122,7 +122,7 @@ verify "wrong_key_body" {
   }
 }
 verify "expects_open" {
-  timeout = "1s"
+  timeout = "8s"
   http {
     url = outputs.url
   }
@@ -188,7 +188,7 @@ verify "issuer" {
   }
 }
 verify "old_issuer" {
-  timeout = "1s"
+  timeout = "8s"
   jwt_issuer {
     discovery_url = "${outputs.base}/wrong/.well-known/openid-configuration"
     issuer        = "https://auth.example.test/"
@@ -275,14 +275,14 @@ verify "localhost" {
   }
 }
 verify "elsewhere" {
-  timeout = "1s"
+  timeout = "8s"
   dns {
     name   = "localhost"
     expect = ["10.9.9.9"]
   }
 }
 verify "missing" {
-  timeout = "1s"
+  timeout = "8s"
   dns {
     name = "missing.${env.domain}"
   }
