@@ -35,6 +35,42 @@ locals {
   # Each environment's zone: the domain itself where env.hcl gives no
   # subdomain (prod), else <subdomain>.<domain>.
   zone = env.subdomain == "" ? local.domain : "${env.subdomain}.${local.domain}"
+
+  # Pointing AWS_ENDPOINT_URL at an emulator (make demo, the tests) turns on
+  # the provider settings an emulator needs; on AWS it is unset.
+  emulator = get_env("AWS_ENDPOINT_URL", "") != ""
+}
+
+# One provider configuration for every unit, written into each unit's working
+# folder (the modules declare only which provider they need): the region,
+# the emulator switches, the tags every resource carries, and the accounts
+# an environment may touch. The us_east_1 alias serves CloudFront-scope
+# resources (the WAF web ACL, the viewer certificate).
+generate "provider" {
+  path     = "provider.tf"
+  contents = <<-EOT
+    %{ for name, region in { "" = env.region, us_east_1 = "us-east-1" } }
+    provider "aws" {
+      region = "${region}"%{ if name != "" }
+      alias  = "${name}"%{ endif }%{ if length(env.account_ids) > 0 }
+      allowed_account_ids = ${jsonencode(env.account_ids)}%{ endif }
+
+      # Emulator settings; the endpoint itself comes from AWS_ENDPOINT_URL.
+      skip_credentials_validation = ${local.emulator}
+      skip_metadata_api_check     = ${local.emulator}
+      s3_use_path_style           = ${local.emulator}
+
+      default_tags {
+        tags = {
+          Project     = "${project}"
+          Environment = "${env.name}"
+          ManagedBy   = "stackctl"
+          Unit        = "${unit.path}"
+        }
+      }
+    }
+    %{ endfor }
+  EOT
 }
 
 inputs = {
@@ -42,9 +78,7 @@ inputs = {
   environment = env.name
   unit        = unit.path
   aws_region  = env.region
-  # Pointing AWS_ENDPOINT_URL at an emulator (make demo, the tests) turns on
-  # the provider settings an emulator needs; on AWS it is unset.
-  aws_emulator = get_env("AWS_ENDPOINT_URL", "") != ""
+  aws_emulator = local.emulator
 
   # One layout for every environment; env.hcl gives the subdomain, whether
   # it has a partner API hostname, and the VPC's CIDR block.

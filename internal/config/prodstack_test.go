@@ -3,7 +3,9 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,49 +17,60 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// Issue 18 item 1: the production stack rewritten with one shared
-// definition per unit (testdata/prodstack/after: infra/units/*.hcl, each
-// env's unit.hcl only its differences) renders exactly what the stack as it
-// is (testdata/prodstack/before, a copy of infra/live) renders: per unit the
+// Issue 18 item 1: the production stack is written with one shared
+// definition per unit (infra/units/*.hcl, each env's unit.hcl only its
+// differences). It must render exactly what it rendered before that
+// rewrite, recorded in testdata/prodstack/render.golden.json: per unit the
 // source, dependencies with their mock outputs, backend, and the inputs
-// terraform receives (those the module declares, from the repository's
-// real modules), as JSON bytes.
-func TestProductionStackRewriteRendersTheSame(t *testing.T) {
-	before := renderStack(t, filepath.Join("testdata", "prodstack", "before"))
-	after := renderStack(t, filepath.Join("testdata", "prodstack", "after"))
-	if len(before) != 12 {
-		t.Fatalf("%d units rendered, want 3 environments × 4", len(before))
+// terraform receives (those the module declares), as JSON. A change to the
+// stack's inputs on purpose is accepted with -update.
+func TestProductionStackRendersAsRecorded(t *testing.T) {
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range before {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		if !bytes.Equal(before[k], after[k]) {
-			t.Errorf("%s differs\nbefore: %s\nafter:  %s", k, before[k], after[k])
-		}
+	got := renderStack(t, repo)
+	if len(got) != 12 {
+		t.Fatalf("%d units rendered, want 3 environments × 4", len(got))
 	}
-	if len(after) != len(before) {
-		t.Errorf("%d units after, %d before", len(after), len(before))
+	var b bytes.Buffer
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		fmt.Fprintf(&b, "%s %s\n", k, got[k])
+	}
+	golden := filepath.Join("testdata", "prodstack", "render.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(b.String(), "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			t.Errorf("line %d differs\nrecorded: %s\nnow:      %s", i+1, w, g)
+		}
 	}
 }
 
-// renderStack lays out a tree (stackctl.hcl, live → infra/live, units →
-// infra/units, and the repository's modules) and renders every unit of
-// every environment, keyed "env/unit".
-func renderStack(t *testing.T, src string) map[string][]byte {
+// renderStack renders every unit of every environment of the repository
+// at root (its stackctl.hcl, infra/live, infra/units, infra/modules), keyed
+// "env/unit", with no environment variables and ssm_parameter() standing
+// in by the parameter's name.
+func renderStack(t *testing.T, root string) map[string][]byte {
 	t.Helper()
-	root := t.TempDir()
-	copyTree(t, filepath.Join(src, "stackctl.hcl"), filepath.Join(root, "stackctl.hcl"))
-	copyTree(t, filepath.Join(src, "live"), filepath.Join(root, "infra", "live"))
-	if _, err := os.Stat(filepath.Join(src, "units")); err == nil {
-		copyTree(t, filepath.Join(src, "units"), filepath.Join(root, "infra", "units"))
-	}
-	copyTree(t, filepath.Join("..", "..", "infra", "modules"), filepath.Join(root, "infra", "modules"))
-
-	l := NewLoader(Options{Dir: root, Getenv: func(string) (string, bool) { return "", false }})
+	ssm := func(name string) (string, bool, error) { return "ssm:" + name, true, nil }
+	l := NewLoader(Options{Dir: root, Getenv: func(string) (string, bool) { return "", false }, SSM: ssm})
 	envs, diags := l.Environments()
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
@@ -66,16 +79,16 @@ func renderStack(t *testing.T, src string) map[string][]byte {
 	for _, env := range envs {
 		st, diags := l.Load(env)
 		if diags.HasErrors() {
-			t.Fatalf("%s: %s", src, diags.Error())
+			t.Fatalf("%s: %s", root, diags.Error())
 		}
 		for _, u := range st.Units {
 			ins, diags := st.Inputs(u, mockDeps(u))
 			if diags.HasErrors() {
-				t.Fatalf("%s %s/%s: %s", src, env, u.Path, diags.Error())
+				t.Fatalf("%s %s/%s: %s", root, env, u.Path, diags.Error())
 			}
 			declared := moduleVariables(t, filepath.Join(u.Source.Dir, u.Source.Subdir))
 			r := map[string]any{}
-			srcRel, _ := filepath.Rel(root, u.Source.Dir)
+			srcRel, _ := filepath.Rel(st.Root.Dir, u.Source.Dir)
 			r["source"] = []any{u.Source.Local, filepath.ToSlash(srcRel), u.Source.Subdir}
 			var deps []any
 			for _, d := range u.Dependencies {
@@ -89,7 +102,7 @@ func renderStack(t *testing.T, src string) map[string][]byte {
 				if !declared[in.Name] {
 					continue
 				}
-				v, _ := in.Value.Unmark()
+				v, _ := in.Value.UnmarkDeep()
 				b, err := ctyjson.Marshal(v, v.Type())
 				if err != nil {
 					t.Fatal(err)

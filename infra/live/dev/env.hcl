@@ -1,7 +1,18 @@
 # dev: small and disposable — one NAT gateway, one database instance, and
 # everything force-destroyable. Its zone dev.<domain> is delegated from the
 # domain's zone (stackctl.hcl).
+locals {
+  # The AWS accounts this environment may change; empty: any (the emulator,
+  # a first try). Set them before the first apply to real AWS.
+  account_ids = []
+}
+
+# stackctl refuses to write with credentials of another account; the
+# generated provider block (stackctl.hcl) refuses the same.
+allowed_account_ids = local.account_ids
+
 vars = {
+  account_ids = local.account_ids
   region      = "ap-northeast-1"
   subdomain   = "dev"
   partner_api = false

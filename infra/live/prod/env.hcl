@@ -1,7 +1,18 @@
 # prod: more capacity, deletion protection and final snapshots, two
 # database instances, and a second public hostname for the partner API.
 # Its zone is the domain's own (stackctl.hcl), which must already exist.
+locals {
+  # The AWS accounts this environment may change; empty: any (the emulator,
+  # a first try). Set them before the first apply to real AWS.
+  account_ids = []
+}
+
+# stackctl refuses to write with credentials of another account; the
+# generated provider block (stackctl.hcl) refuses the same.
+allowed_account_ids = local.account_ids
+
 vars = {
+  account_ids = local.account_ids
   region      = "ap-northeast-1"
   subdomain   = ""
   partner_api = true

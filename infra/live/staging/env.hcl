@@ -3,7 +3,18 @@
 # listener rule and regional WAF, immutable image tags), less capacity and
 # no deletion protection. Its zone staging.<domain> is delegated from the
 # domain's zone (stackctl.hcl).
+locals {
+  # The AWS accounts this environment may change; empty: any (the emulator,
+  # a first try). Set them before the first apply to real AWS.
+  account_ids = []
+}
+
+# stackctl refuses to write with credentials of another account; the
+# generated provider block (stackctl.hcl) refuses the same.
+allowed_account_ids = local.account_ids
+
 vars = {
+  account_ids = local.account_ids
   region      = "ap-northeast-1"
   subdomain   = "staging"
   partner_api = true

@@ -9,39 +9,6 @@ terraform {
   }
 }
 
-locals {
-  default_tags = {
-    Project     = var.project
-    Environment = var.environment
-    ManagedBy   = "stackctl"
-    Unit        = var.unit
-  }
-}
-
-provider "aws" {
-  region = var.aws_region
-
-  # Emulator settings come from configuration. The endpoint itself is not set
-  # here: the provider reads AWS_ENDPOINT_URL from the process environment.
-  skip_credentials_validation = var.aws_emulator
-  skip_metadata_api_check     = var.aws_emulator
-  s3_use_path_style           = var.aws_emulator
-
-  default_tags {
-    tags = local.default_tags
-  }
-}
-
-# CloudFront-scope resources (WAFv2 web ACL, the viewer certificate) live in us-east-1.
-provider "aws" {
-  alias  = "us_east_1"
-  region = "us-east-1"
-
-  skip_credentials_validation = var.aws_emulator
-  skip_metadata_api_check     = var.aws_emulator
-  s3_use_path_style           = var.aws_emulator
-
-  default_tags {
-    tags = local.default_tags
-  }
-}
+# The provider configuration (region, emulator settings, default tags, the
+# us_east_1 alias) is not here: stackctl writes it into the working folder
+# from stackctl.hcl's generate "provider" block, once for every unit.

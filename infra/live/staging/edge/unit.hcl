@@ -1,26 +1,3 @@
-source = "../../../modules/edge"
-
-dependency "network" {
-  path         = "../network"
-  mock_outputs = { dns_zone_id = "Z00000000000000000000" }
-}
-
-dependency "service" {
-  path = "../service"
-  mock_outputs = {
-    alb_dns_name                     = "mock-alb-0000000000.ap-northeast-1.elb.amazonaws.com"
-    alb_zone_id                      = "Z14GRHDCWA56QT"
-    task_role_names                  = { web = "mock-web-task", api = "mock-api-task" }
-    origin_verify_header             = "X-Origin-Verify"
-    origin_verify_key                = "mock-origin-verify-key"
-  }
-}
-
-inputs = {
-  dns_zone_id                      = dependency.network.outputs.dns_zone_id
-  alb_dns_name                     = dependency.service.outputs.alb_dns_name
-  alb_zone_id                      = dependency.service.outputs.alb_zone_id
-  task_role_names                  = dependency.service.outputs.task_role_names
-  origin_verify_header             = dependency.service.outputs.origin_verify_header
-  origin_verify_key                = dependency.service.outputs.origin_verify_key
+include "edge" {
+  path = "${get_repo_root()}/infra/units/edge.hcl"
 }

@@ -1,1 +1,3 @@
-source = "../../../modules/network"
+include "network" {
+  path = "${get_repo_root()}/infra/units/network.hcl"
+}

@@ -1,4 +1,7 @@
-source = "../../../modules/database"
+# the database unit of every environment: Aurora PostgreSQL Serverless v2 and its SSM SecureStrings.
+# Each environment's database/unit.hcl includes this file and sets only what
+# differs there; env.hcl holds the environment's sizes and switches.
+source = "../modules/database"
 
 dependency "network" {
   path = "../network"

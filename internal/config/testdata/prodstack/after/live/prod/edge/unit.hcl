@@ -1,3 +1,0 @@
-include "edge" {
-  path = "${get_repo_root()}/infra/units/edge.hcl"
-}

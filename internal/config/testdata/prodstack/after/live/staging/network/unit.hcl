@@ -1,3 +1,0 @@
-include "network" {
-  path = "${get_repo_root()}/infra/units/network.hcl"
-}
