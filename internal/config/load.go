@@ -159,6 +159,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "locals"},
 		{Type: "parity"},
 		{Type: "retry"},
+		{Type: "discover"},
 	},
 }
 
@@ -269,6 +270,8 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			diags = append(diags, r.parseParity(b, ctx)...)
 		case "retry":
 			diags = append(diags, r.parseRetry(b, ctx)...)
+		case "discover":
+			diags = append(diags, r.parseDiscover(b)...)
 		}
 	}
 	if diags.HasErrors() {
