@@ -84,7 +84,7 @@ Every flag can also be set with a STACKCTL_* environment variable (shown in each
 help); the environment can be given as STACKCTL_ENV.
 
 Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 changes present
-(plan --detailed-exitcode).`,
+(plan --detailed-exitcode; drift when drift is found).`,
 		UsageText:              "stackctl <command> [ENV] [flags] [-- terraform args]",
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
@@ -104,6 +104,8 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, …); 2 change
 			a.runCommand("destroy", "destroy every unit, in reverse dependency order", nil),
 			a.outputCommand(nil),
 			a.bootstrapCommand(nil),
+			a.driftCommand(nil),
+			a.importCommand(nil),
 			a.forceUnlockCommand(nil),
 			a.completionCommand(),
 			a.completeCommand(),
