@@ -16,6 +16,8 @@ import (
 // pins every provider's version and package: units that share a lock file
 // share one read.
 func (w *Workdir) ProvidersSchema(ctx context.Context) (*tfjson.ProviderSchemas, error) {
+	w.s.schemaMu.Lock()
+	defer w.s.schemaMu.Unlock()
 	var cache string
 	if lock, err := os.ReadFile(filepath.Join(w.Dir, LockFile)); err == nil {
 		cache = filepath.Join(w.s.CacheDir, "schemas", hashBytes(lock)+".json")
