@@ -58,6 +58,7 @@ func TestDiscoverWriteAndImport(t *testing.T) {
 		t.Fatalf("discovered:\n%v\nwant\n%v", got, want)
 	}
 	w := tr.must(0, "import", "dev", "--discover", "--write")
+	t.Logf("import --discover --write:\n%s", w.stdout)
 	contains(t, "discover --write", w.stdout,
 		"wrote infra/live/dev/network/imports.tf, infra/live/dev/network/generated_discovered.tf",
 		"wrote infra/live/dev/database/imports.tf, infra/live/dev/database/generated_discovered.tf",
