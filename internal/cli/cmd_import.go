@@ -266,11 +266,11 @@ func (a *app) runDiscover(ctx context.Context, e *ops.Engine, o *importOptions) 
 				fmt.Fprintf(a.streams.Out, "%s: nothing written: %s\n", uo.Unit, errText(a, e, uo.Err))
 			}
 		}
-		next := fmt.Sprintf("\nstackctl plan %s shows the imports; stackctl apply %s adopts them.", e.Env(), e.Env())
+		next := fmt.Sprintf("stackctl plan %s shows the imports; stackctl apply %s adopts them.", e.Env(), e.Env())
 		if missing {
-			next = "\nSet the inputs named above first; then" + strings.TrimPrefix(next, "\n")
+			next = "Set the inputs named above first; then " + next
 		}
-		fmt.Fprintln(a.streams.Out, next)
+		fmt.Fprintln(a.streams.Out, "\n"+next)
 	}
 	if res.Failed() {
 		return exitCode(1)

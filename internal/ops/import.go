@@ -33,6 +33,8 @@ type Adoption struct {
 	// are those no stackctl input of the unit sets yet.
 	Variables []adopt.Variable `json:"variables,omitempty"`
 	Missing   []string         `json:"missing_inputs,omitempty"`
+	// UnitFile is the unit.hcl where the missing inputs go, as shown.
+	UnitFile string `json:"unit_file,omitempty"`
 	// Check is the import plan's check; nil when no plan was made.
 	Check *adopt.Check `json:"check,omitempty"`
 }
@@ -74,7 +76,7 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 		return UnitResult{}, err
 	}
 	wd := u.Workdir().Dir
-	a := &Adoption{Imports: spec.Imports}
+	a := &Adoption{Imports: spec.Imports, UnitFile: u.e.Stack.Display(u.Config.File)}
 	undo := keepFile(filepath.Join(wd, adopt.ImportsFile))
 	written := false
 	defer func() {

@@ -27,7 +27,7 @@ func WriteAdoption(w io.Writer, unit string, a *ops.Adoption) {
 		state := "set"
 		for _, m := range a.Missing {
 			if m == v.Name {
-				state = "NOT SET: set it as a stackctl input (sensitive) before planning"
+				state = "NOT SET: set it in the inputs of " + a.UnitFile + " (sensitive) before planning"
 			}
 		}
 		fmt.Fprintf(w, "  secret %s of %s: terraform cannot read it back; input %s %s\n", v.Attribute, v.Address, v.Name, state)

@@ -20,6 +20,7 @@ func TestWriteAdoption(t *testing.T) {
 		Fixes:     []adopt.Fix{{Address: "aws_ssm_parameter.partner_key", Attribute: "tags_all", What: "removed: the provider computes it"}},
 		Variables: []adopt.Variable{{Name: "partner_key_value", Address: "aws_ssm_parameter.partner_key", Attribute: "value"}},
 		Missing:   []string{"partner_key_value"},
+		UnitFile:  "infra/live/dev/database/unit.hcl",
 		Check: &adopt.Check{Imports: []*adopt.Checked{{
 			Address: "aws_ssm_parameter.partner_key", Imported: true, Actions: "update", AddsTags: []string{"ManagedBy"},
 			Differences: []*drift.Attribute{{Path: "value", Before: drift.Masked, After: drift.Masked}},
@@ -30,7 +31,7 @@ func TestWriteAdoption(t *testing.T) {
 	want := `database: import aws_ssm_parameter.partner_key ← /app/dev/partner-key
   wrote infra/live/dev/database/imports.tf, infra/live/dev/database/generated_discovered.tf
   repaired aws_ssm_parameter.partner_key: tags_all removed: the provider computes it
-  secret value of aws_ssm_parameter.partner_key: terraform cannot read it back; input partner_key_value NOT SET: set it as a stackctl input (sensitive) before planning
+  secret value of aws_ssm_parameter.partner_key: terraform cannot read it back; input partner_key_value NOT SET: set it in the inputs of infra/live/dev/database/unit.hcl (sensitive) before planning
   plan: imports aws_ssm_parameter.partner_key; default_tags add ManagedBy
   the plan does more than import:
     - aws_ssm_parameter.partner_key: value: the object has (sensitive), the configuration says (sensitive)

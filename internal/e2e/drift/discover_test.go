@@ -62,7 +62,7 @@ func TestDiscoverWriteAndImport(t *testing.T) {
 	contains(t, "discover --write", w.stdout,
 		"wrote infra/live/dev/network/imports.tf, infra/live/dev/network/generated_discovered.tf",
 		"wrote infra/live/dev/database/imports.tf, infra/live/dev/database/generated_discovered.tf",
-		"input partner_api_key_value NOT SET", "Set the inputs named above first")
+		"input partner_api_key_value NOT SET: set it in the inputs of infra/live/dev/database/unit.hcl", "Set the inputs named above first; then stackctl plan dev shows the imports")
 	noSecret(t, w, partnerKey)
 
 	// The secret terraform cannot read back is set as an input.
