@@ -6,8 +6,11 @@ import (
 	"fmt"
 
 	"github.com/stackctl/stackctl/internal/config"
+	"github.com/stackctl/stackctl/internal/drift"
 	"github.com/stackctl/stackctl/internal/state"
+	"github.com/stackctl/stackctl/internal/terraform"
 )
+
 
 // AcceptOperation names stackctl in the state locks and backups of
 // drift --accept.
@@ -17,8 +20,9 @@ const AcceptOperation = "stackctl drift --accept"
 // every unit whose refresh-only plan the run kept, the state is backed up
 // first, then terraform applies exactly that plan. Terraform refuses a
 // saved plan when the state changed after it was made, so what is applied
-// is what was shown, and the backup is the state it replaced. Data is the
-// unit's *state.Backup (nil when there was no state to keep).
+// is what was shown, and the backup is the state it replaced; a new
+// refresh-only plan then checks that no drift is left. Data is the unit's
+// *state.Backup (nil when there was no state to keep).
 func Accept(drifted *Result) Operation {
 	return Operation{
 		Name: "accept", Deps: StateOnly, Order: Independent, Writes: true, Backend: true,
@@ -37,11 +41,25 @@ func Accept(drifted *Result) Operation {
 			if err := u.Apply(ctx, du.Plan); err != nil {
 				return UnitResult{}, err
 			}
-			msg := "drift accepted into state"
+			kept := ""
 			if b != nil {
-				msg += "; the state it replaced is kept in " + u.e.Stack.Display(b.Path)
+				kept = "; the state it replaced is kept in " + u.e.Stack.Display(b.Path)
 			}
-			return UnitResult{Message: msg, Data: b}, nil
+			// Verified as every stackctl state write is: a new refresh-only
+			// plan must find nothing left.
+			p, err := u.Plan(ctx, terraform.PlanOptions{RefreshOnly: true, JSON: true})
+			if err != nil {
+				return UnitResult{Data: b}, &UnitError{Message: "drift accepted into state, but the plan that checks it failed: " + err.Error() + kept, Err: err}
+			}
+			left, err := drift.Analyze(drift.Input{Unit: u.Path(), RefreshOnly: p.JSON})
+			u.Planned(p, false)
+			if err != nil {
+				return UnitResult{Data: b}, u.Fail(err)
+			}
+			if left.Drifted() {
+				return UnitResult{Data: b}, &UnitError{Message: fmt.Sprintf("drift accepted into state, yet a new refresh-only plan still finds %s changed (changed again meanwhile?): run stackctl drift again%s", plural(len(left.Resources), "resource"), kept)}
+			}
+			return UnitResult{Message: "drift accepted into state and verified" + kept, Data: b}, nil
 		},
 	}
 }
@@ -98,4 +116,11 @@ func saveBackup(ctx context.Context, store state.Store, backups *state.Backups, 
 		return nil, fmt.Errorf("keeping a backup of %s: %w; nothing was changed", store.Describe(), err)
 	}
 	return b, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
