@@ -11,7 +11,6 @@ import (
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
-
 // AcceptOperation names stackctl in the state locks and backups of
 // drift --accept.
 const AcceptOperation = "stackctl drift --accept"
