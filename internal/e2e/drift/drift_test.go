@@ -123,7 +123,7 @@ func TestDriftAcceptAndImport(t *testing.T) {
 	contains(t, "drift --accept without a terminal", refused.stderr, "drift --accept needs --auto-approve")
 
 	tr.write("infra/live/dev/flags/unit.hcl", "source = \"../../../modules/flags\"\n")
-	acc := tr.must(0, "drift", "dev", "--accept", "--auto-approve", "--json")
+	acc := tr.must(0, "drift", "dev", "--accept", "--auto-approve", "--json", "--unit", "network", "--unit", "database", "--unit", "service")
 	noSecrets(t, acc)
 	rep := readReport(t, acc)
 	checkLessonDrift(t, rep)
@@ -151,7 +151,7 @@ func TestDriftAcceptAndImport(t *testing.T) {
 	if _, err := iamc.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(userName), PolicyArn: aws.String(readOnly)}); err != nil {
 		t.Fatal(err)
 	}
-	shown := readReport(t, tr.must(2, "drift", "dev", "--json"))
+	shown := readReport(t, tr.must(2, "drift", "dev", "--json", "--unit", "access"))
 	var drifted []string
 	for _, u := range shown.Units {
 		for _, r := range u.Resources {
