@@ -7,6 +7,7 @@
 package adopt
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -35,6 +36,9 @@ func (a Address) String() string {
 	}
 	return s
 }
+
+// MarshalJSON writes the address as terraform does.
+func (a Address) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
 
 // Config is the address without its instance key: the resource block's
 // address in its module.

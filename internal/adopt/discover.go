@@ -38,6 +38,8 @@ func ManagedFrom(unit, address, typ string, attrs map[string]any) Managed {
 	case "aws_iam_role_policy_attachment":
 		// The state's id is random; the import ID is role/policy.
 		m.ID, m.Parent = s("role")+"/"+s("policy_arn"), s("role")
+	case "aws_iam_user_policy_attachment":
+		m.ID, m.Parent = s("user")+"/"+s("policy_arn"), s("user")
 	case "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule":
 		if r := s("security_group_rule_id"); r != "" {
 			m.ID = r
@@ -105,10 +107,13 @@ func Discover(ctx context.Context, cfg aws.Config, o DiscoverOptions) ([]*Unmana
 	if len(regions) == 0 {
 		regions = []string{cfg.Region}
 	}
-	for _, region := range regions {
+	inRegion := func(region string) aws.Config {
 		rc := cfg.Copy()
 		rc.Region = region
-		if err := byTags(ctx, tagging.NewFromConfig(rc), o.Tags, add); err != nil {
+		return rc
+	}
+	for _, region := range regions {
+		if err := byTags(ctx, tagging.NewFromConfig(inRegion(region)), o.Tags, add); err != nil {
 			return nil, err
 		}
 	}
@@ -119,12 +124,23 @@ func Discover(ctx context.Context, cfg aws.Config, o DiscoverOptions) ([]*Unmana
 	if err := attachments(ctx, iamc, idx, add); err != nil {
 		return nil, err
 	}
-	ec2c := ec2.NewFromConfig(cfg)
-	if err := groupRules(ctx, ec2c, idx, add); err != nil {
+	// The managed security groups are the environment's: in its first
+	// region.
+	if err := groupRules(ctx, ec2.NewFromConfig(inRegion(regions[0])), idx, add); err != nil {
 		return nil, err
 	}
-	if err := parents(ctx, ec2c, found); err != nil {
-		return nil, err
+	byRegion := map[string][]*Unmanaged{}
+	for _, u := range found {
+		r := regionOf(u.ARN)
+		if r == "" {
+			r = regions[0]
+		}
+		byRegion[r] = append(byRegion[r], u)
+	}
+	for _, r := range sortedKeys(byRegion) {
+		if err := parents(ctx, ec2.NewFromConfig(inRegion(r)), byRegion[r]); err != nil {
+			return nil, err
+		}
 	}
 	suggest(found, idx, o.UnitTag)
 	sort.Slice(found, func(i, j int) bool {
@@ -134,6 +150,15 @@ func Discover(ctx context.Context, cfg aws.Config, o DiscoverOptions) ([]*Unmana
 		return found[i].Address+found[i].ID < found[j].Address+found[j].ID
 	})
 	return found, nil
+}
+
+// regionOf is an ARN's region ("" for global services and non-ARNs).
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[3]
 }
 
 func byTags(ctx context.Context, c *tagging.Client, tags map[string]string, add func(*Unmanaged)) error {
@@ -223,10 +248,15 @@ func iamByTags(ctx context.Context, c *iam.Client, want map[string]string, add f
 	return nil
 }
 
-// attachments finds policies attached to managed roles that no
-// aws_iam_role_policy_attachment manages: they make the role's destroy
-// fail (DeleteConflict).
+// attachments finds policies attached to managed roles and users that no
+// aws_iam_{role,user}_policy_attachment manages. A user's make its
+// destroy fail (DeleteConflict: the AWS provider detaches a user's
+// policies only with force_destroy); a role's the provider detaches when
+// it deletes the role, but the next apply does not know of them.
 func attachments(ctx context.Context, c *iam.Client, idx *index, add func(*Unmanaged)) error {
+	if err := userAttachments(ctx, c, idx, add); err != nil {
+		return err
+	}
 	for _, role := range idx.ofType("aws_iam_role") {
 		p := iam.NewListAttachedRolePoliciesPaginator(c, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role.ID)})
 		for p.HasMorePages() {
@@ -239,6 +269,26 @@ func attachments(ctx context.Context, c *iam.Client, idx *index, add func(*Unman
 					Type: "aws_iam_role_policy_attachment", ID: role.ID + "/" + aws.ToString(ap.PolicyArn),
 					Parent: role.ID, Unit: role.Unit, Reason: fmt.Sprintf("attached to role %s (%s)", role.ID, role.Address),
 					name: role.ID + "_" + aws.ToString(ap.PolicyName),
+				})
+			}
+		}
+	}
+	return nil
+}
+
+func userAttachments(ctx context.Context, c *iam.Client, idx *index, add func(*Unmanaged)) error {
+	for _, user := range idx.ofType("aws_iam_user") {
+		p := iam.NewListAttachedUserPoliciesPaginator(c, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(user.ID)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("listing the policies attached to user %s (%s): %w", user.ID, user.Address, err)
+			}
+			for _, ap := range page.AttachedPolicies {
+				add(&Unmanaged{
+					Type: "aws_iam_user_policy_attachment", ID: user.ID + "/" + aws.ToString(ap.PolicyArn),
+					Parent: user.ID, Unit: user.Unit, Reason: fmt.Sprintf("attached to user %s (%s)", user.ID, user.Address),
+					name: user.ID + "_" + aws.ToString(ap.PolicyName),
 				})
 			}
 		}

@@ -67,8 +67,26 @@ func TestManagedFrom(t *testing.T) {
 	if m.ID != "task/arn:p" || m.Parent != "task" {
 		t.Errorf("attachment: %+v", m)
 	}
+	m = ManagedFrom("access", "aws_iam_user_policy_attachment.x", "aws_iam_user_policy_attachment", map[string]any{"id": "deploy-2024", "user": "deploy", "policy_arn": "arn:p"})
+	if m.ID != "deploy/arn:p" || m.Parent != "deploy" {
+		t.Errorf("user attachment: %+v", m)
+	}
 	m = ManagedFrom("network", "aws_vpc_security_group_ingress_rule.r", "aws_vpc_security_group_ingress_rule", map[string]any{"id": "sgr-1", "security_group_rule_id": "sgr-1", "security_group_id": "sg-1"})
 	if m.ID != "sgr-1" || m.Parent != "sg-1" {
 		t.Errorf("rule: %+v", m)
+	}
+}
+
+// Resources found in a region are described in that region (a security
+// group's VPC), not the configuration's.
+func TestRegionOf(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1": "eu-west-1",
+		"arn:aws:iam::123456789012:role/x":                       "",
+		"sg-1":                                                   "",
+	} {
+		if got := regionOf(arn); got != want {
+			t.Errorf("%s: %q, want %q", arn, got, want)
+		}
 	}
 }

@@ -20,8 +20,8 @@ const ImportsFile = "imports.tf"
 
 // Import is one import block: the object with ID becomes Address.
 type Import struct {
-	To Address
-	ID string
+	To Address `json:"to"`
+	ID string  `json:"id"`
 }
 
 // WriteImports appends import blocks to dir/imports.tf, keeping what the

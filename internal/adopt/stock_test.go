@@ -73,6 +73,12 @@ func TestDiscoverStockMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if _, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("deploy")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iamc.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("deploy"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
 
 	managed := []Managed{
 		{Unit: "network", Address: "aws_vpc.main", Type: "aws_vpc", ID: vpcID},
@@ -80,6 +86,7 @@ func TestDiscoverStockMoto(t *testing.T) {
 		{Unit: "network", Address: "aws_vpc_security_group_ingress_rule.https", Type: "aws_vpc_security_group_ingress_rule", ID: managedRule, Parent: managedSG},
 		{Unit: "service", Address: "aws_iam_role.task", Type: "aws_iam_role", ID: "task"},
 		{Unit: "service", Address: "aws_iam_role_policy_attachment.ssm", Type: "aws_iam_role_policy_attachment", ID: "task/arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"},
+		{Unit: "access", Address: "aws_iam_user.deploy", Type: "aws_iam_user", ID: "deploy"},
 	}
 	found, err := Discover(ctx, cfg, DiscoverOptions{Tags: envTags, Managed: managed})
 	if err != nil {
@@ -91,6 +98,7 @@ func TestDiscoverStockMoto(t *testing.T) {
 	}
 	want := []string{
 		" aws_ssm_parameter.key /adopty/dev/key",
+		"access aws_iam_user_policy_attachment.deploy_readonlyaccess deploy/arn:aws:iam::aws:policy/ReadOnlyAccess",
 		"network aws_security_group.extra " + extraSG,
 		"network aws_vpc_security_group_ingress_rule.app_tcp_22 " + handRule,
 		"service aws_iam_role.oob_role oob-role",

@@ -93,7 +93,7 @@ In CI (CI=true) there is no live view and nothing is asked: apply and destroy ne
 (GITHUB_ACTIONS=true) configuration errors are also written as annotations.
 
 Exit codes: 0 success; 1 error (bad configuration, a failed unit, a failed verify check, …);
-2 changes present (plan --detailed-exitcode) or undeclared differences (diff-env).`,
+2 changes present (plan --detailed-exitcode), drift found (drift) or undeclared differences (diff-env).`,
 		UsageText:              "stackctl <command> [ENV] [flags] [-- terraform args]",
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
@@ -114,6 +114,8 @@ Exit codes: 0 success; 1 error (bad configuration, a failed unit, a failed verif
 			a.outputCommand(nil),
 			a.execCommand(nil),
 			a.bootstrapCommand(nil),
+			a.driftCommand(nil),
+			a.importCommand(nil),
 			a.forceUnlockCommand(nil),
 			a.renameAppCommand(nil),
 			a.mvUnitCommand(nil),

@@ -26,6 +26,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "locals"},
 		{Type: "parity"},
 		{Type: "retry"},
+		{Type: "discover"},
 		{Type: "generate", LabelNames: []string{"name"}},
 		{Type: "before_hook", LabelNames: []string{"name"}},
 		{Type: "after_hook", LabelNames: []string{"name"}},
@@ -160,6 +161,8 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 			diags = append(diags, r.parseParity(b, ctx)...)
 		case "retry":
 			diags = append(diags, r.parseRetry(b, ctx)...)
+		case "discover":
+			diags = append(diags, r.parseDiscover(b)...)
 		}
 	}
 	if diags.HasErrors() {

@@ -67,6 +67,8 @@ type Root struct {
 	// Retry says how transient terraform failures are retried.
 	Retry Retry
 
+	discover *discoverBlock // see Stack.Discovery
+
 	locals      hcl.Attributes
 	inputs      *hcl.Attribute
 	remoteState *remoteStateBlock

@@ -47,6 +47,12 @@ type Unit struct {
 	// Noise counts the read-back entries dropped (null ↔ empty, parts
 	// managed by another resource, reordered JSON).
 	Noise int `json:"noise"`
+	// NoState: the unit has no state yet, so nothing could drift.
+	NoState bool `json:"no_state,omitempty"`
+	// Accepted: drift --accept took the drift into state; Backup is the
+	// copy of the state it replaced.
+	Accepted bool   `json:"accepted,omitempty"`
+	Backup   string `json:"backup,omitempty"`
 }
 
 // Resource is one resource changed or deleted outside Terraform.
@@ -76,6 +82,9 @@ type Attribute struct {
 	Planned any `json:"planned,omitempty"`
 	// Origin says where the configured value comes from (with Reverts).
 	Origin *Origin `json:"origin,omitempty"`
+	// Fix says where to change the configuration instead, so that it
+	// agrees with reality (with Reverts, when the caller knows).
+	Fix []*Fix `json:"fix,omitempty"`
 
 	steps []any // Path as keys and indexes
 }
@@ -173,7 +182,10 @@ func (u *Unit) Count() Counts {
 // Summary is the unit's one-line verdict.
 func (u *Unit) Summary() string {
 	if u.Error != "" {
-		return "error: " + firstLine(u.Error)
+		return "error: " + strings.TrimPrefix(firstLine(u.Error), "Error: ")
+	}
+	if u.NoState {
+		return "no state yet: nothing to compare"
 	}
 	c := u.Count()
 	var outputs string
@@ -196,7 +208,11 @@ func (u *Unit) Summary() string {
 			next = append(next, fmt.Sprintf("%d %s", p.n, p.word))
 		}
 	}
-	return fmt.Sprintf("drift in %s; next apply: %s%s", what, strings.Join(next, ", "), outputs)
+	s := fmt.Sprintf("drift in %s; next apply: %s%s", what, strings.Join(next, ", "), outputs)
+	if u.Accepted {
+		s += "; accepted into state"
+	}
+	return s
 }
 
 // Drifted counts the units with drift.

@@ -181,9 +181,23 @@ func TestReportExitCode(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
+	app := fixtureUnit(t)
+	for _, res := range app.Resources {
+		for _, a := range res.Attributes {
+			switch res.Address + " " + a.Path {
+			case `aws_ecs_service.app["web"] desired_count`:
+				a.Fix = []*Fix{{File: "infra/live/dev/env.hcl", Line: 20, Input: "web_min_tasks", To: "3"}}
+			case "aws_vpc.main tags.CostCenter":
+				a.Fix = []*Fix{{File: "infra/modules/app/main.tf", Line: 15}}
+			case "aws_ssm_parameter.api_key value":
+				a.Fix = []*Fix{{File: "infra/live/dev/app/unit.hcl", Input: "api_key", Unset: true}}
+			}
+		}
+	}
 	r := &Report{Env: "dev", Units: []*Unit{
-		fixtureUnit(t),
+		app,
 		{Unit: "network", Resources: []*Resource{}, Outputs: []*Output{}},
+		{Unit: "new", Resources: []*Resource{}, Outputs: []*Output{}, NoState: true},
 		Failed("edge", errString("reading the refresh-only plan: Error: No valid credential sources found\n(more lines)")),
 	}}
 	for _, g := range []struct {

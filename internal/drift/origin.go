@@ -19,21 +19,29 @@ func (m *Module) Origin(moduleAddr, typ, name string, index any, steps []any) *O
 	if r == nil {
 		return nil
 	}
-	expr := attributeExpr(r.body, steps)
+	expr, rest := attributeExpr(r.body, steps)
 	if expr == nil {
 		return nil
 	}
 	t := &tracer{m: m, vars: map[string]bool{}}
 	s := scope{key: moduleKey(moduleAddr), mf: mf, res: r, index: index}
-	// Follow a lone reference to the line where the value is written.
+	// Follow a lone reference to the line where the value is written, and
+	// on into it by the rest of the path (tags = local.tags, tags.Name).
 	for range 8 {
 		next, ns, ok := t.follow(expr, s)
 		if !ok || next == nil {
 			break
 		}
 		expr, s = next, ns
+		expr, rest = navigateRest(expr, rest)
 	}
-	t.trace(expr, s, 0)
+	_, isObject := expr.(*hclsyntax.ObjectConsExpr)
+	if len(rest) == 0 || !isObject {
+		// An object written here without the key (a tag added by hand) is
+		// not computed from its other keys' variables: the key is to be
+		// added on this line.
+		t.trace(expr, s, 0)
+	}
 	o := &Origin{File: expr.Range().Filename, Line: expr.Range().Start.Line, Expression: snippet(s.mf, expr)}
 	if s.key != "" {
 		o.File = "module " + s.key + ": " + o.File
@@ -49,14 +57,14 @@ func (m *Module) Origin(moduleAddr, typ, name string, index any, steps []any) *O
 // attributes directly, nested blocks by their position
 // (network_configuration[0].subnets), and keys of object constructors
 // (tags.Name). It stops at the deepest expression it can point at.
-func attributeExpr(body *hclsyntax.Body, steps []any) hclsyntax.Expression {
+func attributeExpr(body *hclsyntax.Body, steps []any) (hclsyntax.Expression, []any) {
 	for i := 0; i < len(steps); i++ {
 		name, ok := steps[i].(string)
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		if a := body.Attributes[name]; a != nil {
-			return navigate(a.Expr, steps[i+1:])
+			return navigateRest(a.Expr, steps[i+1:])
 		}
 		var blocks []*hclsyntax.Block
 		for _, b := range body.Blocks {
@@ -72,19 +80,25 @@ func attributeExpr(body *hclsyntax.Body, steps []any) hclsyntax.Expression {
 			}
 		}
 		if n >= len(blocks) {
-			return nil
+			return nil, nil
 		}
 		body = blocks[n].Body
 	}
-	return nil
+	return nil, nil
 }
 
 // navigate goes down object constructors by key as far as steps allow.
 func navigate(e hclsyntax.Expression, steps []any) hclsyntax.Expression {
-	for _, s := range steps {
+	e, _ = navigateRest(e, steps)
+	return e
+}
+
+// navigateRest is navigate that also returns the steps it could not take.
+func navigateRest(e hclsyntax.Expression, steps []any) (hclsyntax.Expression, []any) {
+	for i, s := range steps {
 		obj, ok := e.(*hclsyntax.ObjectConsExpr)
 		if !ok {
-			return e
+			return e, steps[i:]
 		}
 		var found hclsyntax.Expression
 		for _, it := range obj.Items {
@@ -98,11 +112,11 @@ func navigate(e hclsyntax.Expression, steps []any) hclsyntax.Expression {
 			}
 		}
 		if found == nil {
-			return e
+			return e, steps[i:]
 		}
 		e = found
 	}
-	return e
+	return e, nil
 }
 
 type scope struct {

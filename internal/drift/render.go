@@ -25,6 +25,15 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	for _, u := range r.Units {
 		tw.printf("%-*s  %s\n", width, u.Unit, u.Summary())
+		if u.Error != "" {
+			// The summary has the first line; the rest (file:line and the
+			// snippet of a configuration error) follows it.
+			if _, more, ok := strings.Cut(strings.TrimSpace(u.Error), "\n"); ok {
+				for _, l := range strings.Split(more, "\n") {
+					tw.printf("    %s\n", strings.TrimRight(l, " "))
+				}
+			}
+		}
 		for _, res := range u.Resources {
 			if res.Deleted {
 				tw.printf("  - %s  deleted outside Terraform; next apply %s\n", res.Address, deletedText(res.Verdict))
@@ -33,6 +42,9 @@ func WriteText(w io.Writer, r *Report) error {
 			tw.printf("  ~ %s\n", res.Address)
 			for _, a := range res.Attributes {
 				tw.printf("      %s: %s → %s  %s\n", a.Path, text(a.Before), text(a.After), verdictText(a))
+				if f := fixText(a); f != "" {
+					tw.printf("        or keep it: %s\n", f)
+				}
 			}
 			for _, ad := range res.Adopt {
 				tw.printf("      adopt: %s %s  (%s)\n", ad.Type, ad.ID, ad.Why)
@@ -136,7 +148,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				continue
 			}
 			for _, a := range res.Attributes {
-				mw.printf("| `%s` | `%s` | %s | %s | %s |\n", res.Address, a.Path, code(text(a.Before)), code(text(a.After)), cell(verdictText(a)))
+				next := cell(verdictText(a))
+				if f := fixText(a); f != "" {
+					// An instruction is never cut: only values are.
+					next += "; or keep it: " + strings.ReplaceAll(f, "|", `\|`)
+				}
+				mw.printf("| `%s` | `%s` | %s | %s | %s |\n", res.Address, a.Path, code(text(a.Before)), code(text(a.After)), next)
 			}
 			for _, ad := range res.Adopt {
 				mw.printf("| `%s` | *adopt* | | `%s %s` | %s |\n", res.Address, ad.Type, cell(ad.ID), cell(ad.Why))

@@ -79,6 +79,10 @@ locals { team = "core" }
 resource "aws_subnet" "a" {
   lifecycle { ignore_changes = ["tags", map_public_ip_on_launch, tags_all["Owner"]] }
 }
+resource "aws_subnet" "b" {
+  tags = local.tags
+}
+locals { tags = { Name = "${var.count_in}-b" } }
 `,
 		"svc/main.tf": `variable "desired" {}
 resource "aws_ecs_service" "s" {
@@ -121,6 +125,16 @@ resource "aws_ecs_service" "s" {
 	o = m.Origin("", "aws_vpc", "main", nil, []any{"tags", "Team"})
 	if o == nil || o.Expression != `"core"` || o.Line != 10 || len(o.Variables) != 0 {
 		t.Errorf("a local written in the module: %+v", o)
+	}
+	// A key no configuration writes (a tag added by hand) is to be added
+	// where the object is written; the other keys' variables do not set it.
+	o = m.Origin("", "aws_subnet", "b", nil, []any{"tags", "CostCenter"})
+	if o == nil || o.Line != 17 || len(o.Variables) != 0 {
+		t.Errorf("a key the configuration does not write: %+v", o)
+	}
+	o = m.Origin("", "aws_subnet", "b", nil, []any{"tags", "Name"})
+	if o == nil || o.Line != 17 || !reflect.DeepEqual(o.Variables, []string{"count_in"}) || o.Expression != `"${var.count_in}-b"` {
+		t.Errorf("a key written through a local: %+v", o)
 	}
 }
 

@@ -109,6 +109,13 @@ func (w *Workdir) Plan(ctx context.Context, o PlanOptions) (*Plan, error) {
 		opts = append(opts, tfexec.GenerateConfigOut(o.GenerateConfigOut))
 	}
 	opts = append(opts, o.Extra...)
+	if o.RefreshOnly || o.GenerateConfigOut != "" {
+		// terraform-exec checks the version for these options, printing
+		// `terraform version -json` into the unit's output unless known.
+		if err := w.learnVersion(ctx); err != nil {
+			return p, err
+		}
+	}
 	changed, err := w.tf.Plan(ctx, opts...)
 	if err != nil {
 		return p, classify("plan", err)

@@ -45,6 +45,9 @@ type Session struct {
 	cliConfigContent []byte
 	env              map[string]string
 	rootDir          string
+	// schemaMu makes units that share a lock file wait for one
+	// `terraform providers schema` read instead of each running it.
+	schemaMu sync.Mutex
 	// initMu serialises `terraform init`: the shared plugin cache is not
 	// safe for concurrent installs (terraform documents this), and init
 	// only runs when something changed, so little is lost.

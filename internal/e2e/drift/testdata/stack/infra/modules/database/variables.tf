@@ -1,0 +1,13 @@
+variable "project" { type = string }
+variable "environment" { type = string }
+variable "unit" { type = string }
+variable "aws_region" { type = string }
+variable "aws_emulator" {
+  type    = bool
+  default = false
+}
+
+variable "database_url" {
+  type      = string
+  sensitive = true
+}
