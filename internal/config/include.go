@@ -86,13 +86,6 @@ func (l *Loader) loadInclude(u *Unit, b *hcl.Block) (*unitLayer, hcl.Diagnostics
 	diags = append(diags, d...)
 	localAttrs, deps, nested, d := splitBlocks(content)
 	diags = append(diags, d...)
-	for _, vb := range content.Blocks {
-		if vb.Type == "verify" {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "verify in an included file",
-				Detail:  fmt.Sprintf("verify blocks are read from the unit.hcl only (%s); move verify %q there.", l.Display(u.File), vb.Labels[0]),
-				Subject: vb.DefRange.Ptr()})
-		}
-	}
 	for _, nb := range nested {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Nested include",
 			Detail:  fmt.Sprintf("%s is included by %s and cannot include another file itself: includes are one level deep, as in Terragrunt. Include both files from the unit.hcl.", l.Display(abs), l.Display(u.File)),

@@ -3,8 +3,11 @@ package config
 import (
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/testutil"
 )
@@ -143,8 +146,8 @@ func TestIncludeErrors(t *testing.T) {
 			[]string{"include is not available here"}},
 		{"unknown include", map[string]string{"infra/live/dev/web/unit.hcl": "include \"service\" { path = \"../../../units/service.hcl\" }\ninputs = { a = include.servce.locals.port }\n"},
 			[]string{`Unknown include "servce"`, "did you mean `service`?"}},
-		{"verify in included file", map[string]string{"infra/units/service.hcl": "verify \"up\" {\n  assert {\n    condition = true\n    message   = \"x\"\n  }\n}\n", "infra/live/dev/api/unit.hcl": plainInclude},
-			[]string{"verify in an included file", `move verify "up" there`}},
+		{"duplicate verify in one included file", map[string]string{"infra/units/service.hcl": "verify \"up\" {\n  assert {\n    condition = true\n    message   = \"x\"\n  }\n}\nverify \"up\" {\n  assert {\n    condition = true\n    message   = \"x\"\n  }\n}\n", "infra/live/dev/api/unit.hcl": plainInclude},
+			[]string{"Duplicate verify block", `verify "up" is already declared at infra/units/service.hcl:1:1`}},
 		{"duplicate dependency in one file", map[string]string{"infra/units/service.hcl": "dependency \"a\" { path = \"../db\" }\ndependency \"a\" { path = \"../db\" }\n", "infra/live/dev/api/unit.hcl": plainInclude},
 			[]string{"Duplicate dependency"}},
 	}
@@ -200,5 +203,79 @@ inputs = { id = local.id, secret = sensitive("s") }
 	}
 	if st.Unit("web").Source.None != true {
 		t.Errorf("web has no source anywhere: %+v", st.Unit("web").Source)
+	}
+}
+
+// A shared definition declares the checks every env runs; a unit.hcl
+// replaces one by name, and enabled turns one off where it cannot run.
+func TestIncludedVerify(t *testing.T) {
+	files := maps.Clone(includeTree)
+	files["infra/units/service.hcl"] += `
+verify "port" {
+  assert {
+    condition = inputs.port == local.port
+    message   = "port is ${inputs.port}, not ${local.port}"
+  }
+}
+verify "issuer" {
+  assert {
+    condition = outputs.issuer == "https://auth.${env.name}.example.com"
+    message   = "issuer is ${outputs.issuer}"
+  }
+}
+verify "edge" {
+  enabled = !inputs.emulator
+  tls { host = "www.example.com" }
+}
+`
+	files["infra/live/dev/api/unit.hcl"] += `
+verify "issuer" {
+  assert {
+    condition = outputs.issuer == "https://auth.example.com"
+    message   = "dev issuer is ${outputs.issuer}"
+  }
+}
+`
+	st := mustLoad(t, files, "dev")
+	outs := map[string]cty.Value{"issuer": cty.StringVal("https://auth.example.com")}
+	check := func(unit string, emulator bool) map[string]*VerifySpec {
+		t.Helper()
+		ins := map[string]cty.Value{"port": cty.NumberIntVal(8080), "emulator": cty.BoolVal(emulator)}
+		specs, diags := st.EvalVerify(st.Unit(unit), outs, ins)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", unit, diags.Error())
+		}
+		got := map[string]*VerifySpec{}
+		for _, s := range specs {
+			got[s.Name] = s
+		}
+		return got
+	}
+	api := check("api", true)
+	if len(api) != 2 || api["edge"] != nil {
+		t.Fatalf("api: want port and issuer (edge off on the emulator), got %v", slices.Sorted(maps.Keys(api)))
+	}
+	if !api["port"].Assert.Passed {
+		t.Errorf("port check evaluated with the wrong locals: %+v", api["port"].Assert)
+	}
+	if !api["issuer"].Assert.Passed || !strings.Contains(api["issuer"].At, "infra/live/dev/api/unit.hcl") {
+		t.Errorf("the unit.hcl's issuer check does not replace the shared one: %+v at %s", api["issuer"].Assert, api["issuer"].At)
+	}
+	web := check("web", false)
+	if len(web) != 3 || web["edge"] == nil || web["edge"].TLS.Host != "www.example.com" {
+		t.Fatalf("web: want three checks, got %v", slices.Sorted(maps.Keys(web)))
+	}
+	if web["issuer"].Assert.Passed || web["issuer"].Assert.Message != "issuer is https://auth.example.com" {
+		t.Errorf("web: shared issuer check: %+v", web["issuer"].Assert)
+	}
+	if !strings.Contains(web["issuer"].At, "infra/units/service.hcl") {
+		t.Errorf("web: the check is located at %s, not in the file it is written in", web["issuer"].At)
+	}
+
+	files["infra/units/service.hcl"] += "verify \"bad\" {\n  enabled = \"yes\"\n  tls { host = \"a\" }\n}\n"
+	st = mustLoad(t, files, "dev")
+	_, diags := st.EvalVerify(st.Unit("web"), outs, map[string]cty.Value{"port": cty.NumberIntVal(8080), "emulator": cty.False})
+	if got := located(diags); !strings.Contains(got, "service.hcl") || !strings.Contains(got, "Invalid enabled") {
+		t.Errorf("enabled that is not a bool: %s", got)
 	}
 }

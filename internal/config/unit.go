@@ -152,7 +152,11 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	ctx.Variables["local"] = own.locals
 	own.static = ctx
 	u.layers = append(u.layers, own)
-	diags = append(diags, l.unitVerify(u, content.Blocks, ctx)...)
+	// Verify blocks of the included files first; one of the unit.hcl (or a
+	// later include) replaces an earlier file's of the same name.
+	for _, ly := range u.layers {
+		diags = append(diags, l.unitVerify(u, ly, ly.content.Blocks, ly.staticContext(l, u))...)
+	}
 
 	diags = append(diags, l.mergeSource(u)...)
 	diags = append(diags, l.mergeDependencies(st, u)...)

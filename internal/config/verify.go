@@ -34,7 +34,13 @@ type Verify struct {
 	KindRange hcl.Range // the kind block's header
 
 	timeout, interval *hcl.Attribute
-	attrs             hcl.Attributes // the kind block's attributes
+	// enabled, when set, turns the check off where it is false (checks
+	// that need the real network, against an emulator).
+	enabled *hcl.Attribute
+	attrs   hcl.Attributes // the kind block's attributes
+	// layer is the file the block is written in (the unit.hcl or an
+	// included definition): its folder and locals.
+	layer *unitLayer
 }
 
 // At is where the block is written, as file:line:col.
@@ -42,7 +48,7 @@ func (v *Verify) At() string { return diag.At(v.Range) }
 
 var (
 	verifySchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "timeout"}, {Name: "interval"}},
+		Attributes: []hcl.AttributeSchema{{Name: "timeout"}, {Name: "interval"}, {Name: "enabled"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: string(VerifyHTTP)}, {Type: string(VerifyTLS)}, {Type: string(VerifyDNS)},
 			{Type: string(VerifyJWTIssuer)}, {Type: string(VerifyAssert)},
@@ -75,8 +81,9 @@ func attrSchema(required []string, optional ...string) *hcl.BodySchema {
 // known before apply, so that `validate` and `plan` already report a bad
 // regular expression, status or duration with its file:line:col. ctx is
 // the unit's context (project, env, unit, local).
-func (l *Loader) unitVerify(u *Unit, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagnostics {
+func (l *Loader) unitVerify(u *Unit, ly *unitLayer, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	var mine []*Verify
 	for _, b := range blocks {
 		if b.Type != "verify" {
 			continue
@@ -86,14 +93,20 @@ func (l *Loader) unitVerify(u *Unit, blocks hcl.Blocks, ctx *hcl.EvalContext) hc
 		if v == nil {
 			continue
 		}
-		if i := slices.IndexFunc(u.Verify, func(p *Verify) bool { return p.Name == v.Name }); i >= 0 {
+		v.layer = ly
+		if i := slices.IndexFunc(mine, func(p *Verify) bool { return p.Name == v.Name }); i >= 0 {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate verify block",
-				Detail: fmt.Sprintf("verify %q is already declared at %s.", v.Name, u.Verify[i].At()), Subject: b.DefRange.Ptr()})
+				Detail: fmt.Sprintf("verify %q is already declared at %s.", v.Name, mine[i].At()), Subject: b.DefRange.Ptr()})
+			continue
+		}
+		mine = append(mine, v)
+		if i := slices.IndexFunc(u.Verify, func(p *Verify) bool { return p.Name == v.Name }); i >= 0 {
+			u.Verify[i] = v
 			continue
 		}
 		u.Verify = append(u.Verify, v)
 	}
-	if diags.HasErrors() || len(u.Verify) == 0 {
+	if diags.HasErrors() || len(mine) == 0 {
 		return diags
 	}
 	// Before apply the outputs are unknown, and ssm_parameter must not
@@ -108,7 +121,7 @@ func (l *Loader) unitVerify(u *Unit, blocks hcl.Blocks, ctx *hcl.EvalContext) hc
 			return cty.UnknownVal(cty.String), nil
 		},
 	})}
-	for _, v := range u.Verify {
+	for _, v := range mine {
 		_, d := decodeVerify(u, v, pre, true)
 		diags = append(diags, d...)
 	}
@@ -125,7 +138,7 @@ func parseVerify(b *hcl.Block) (*Verify, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	v := &Verify{Name: name, Range: b.DefRange, timeout: c.Attributes["timeout"], interval: c.Attributes["interval"]}
+	v := &Verify{Name: name, Range: b.DefRange, timeout: c.Attributes["timeout"], interval: c.Attributes["interval"], enabled: c.Attributes["enabled"]}
 	switch len(c.Blocks) {
 	case 0:
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Verify block without a check",
@@ -153,7 +166,7 @@ func parseVerify(b *hcl.Block) (*Verify, hcl.Diagnostics) {
 				Subject: kb.DefRange.Ptr()})
 		}
 	}
-	all := []*hcl.Attribute{v.timeout, v.interval}
+	all := []*hcl.Attribute{v.timeout, v.interval, v.enabled}
 	for _, a := range v.attrs {
 		all = append(all, a)
 	}

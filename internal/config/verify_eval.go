@@ -21,11 +21,18 @@ import (
 // block gives a spec; one that cannot be evaluated carries its
 // diagnostics, which are also returned together.
 func (s *Stack) EvalVerify(u *Unit, outputs, inputs map[string]cty.Value) ([]*VerifySpec, hcl.Diagnostics) {
-	ctx := s.loader.fileContext(u.Dir)
-	ctx.Variables = copyVars(u.vars)
-	ctx.Variables["local"] = u.ownLocals()
-	ctx.Variables["outputs"] = objectOf(outputs)
-	ctx.Variables["inputs"] = objectOf(inputs)
+	contextOf := func(v *Verify) *hcl.EvalContext {
+		dir, locals := u.Dir, u.ownLocals()
+		if v.layer != nil {
+			dir, locals = v.layer.dir, v.layer.locals
+		}
+		ctx := s.loader.fileContext(dir)
+		ctx.Variables = copyVars(u.vars)
+		ctx.Variables["local"] = locals
+		ctx.Variables["outputs"] = objectOf(outputs)
+		ctx.Variables["inputs"] = objectOf(inputs)
+		return ctx
+	}
 	// Every secret of the unit is masked in every check's messages, not
 	// only those a check names: an answer may echo any of them.
 	var secrets []string
@@ -39,7 +46,15 @@ func (s *Stack) EvalVerify(u *Unit, outputs, inputs map[string]cty.Value) ([]*Ve
 	var all hcl.Diagnostics
 	var specs []*VerifySpec
 	for _, v := range u.Verify {
+		ctx := contextOf(v)
 		d := checkVerifyNames(u, v, outputs, inputs)
+		if !d.HasErrors() && v.enabled != nil {
+			on, dd := evalVerifyEnabled(v.enabled, ctx)
+			d = append(d, dd...)
+			if !dd.HasErrors() && !on {
+				continue
+			}
+		}
 		spec := &VerifySpec{Unit: u.Path, Name: v.Name, Kind: v.Kind, At: v.At()}
 		if !d.HasErrors() {
 			spec, d = decodeVerify(u, v, ctx, false)
@@ -399,4 +414,17 @@ func (d *decoder) status(a *hcl.Attribute) []StatusRange {
 		d.fail(a, "Invalid status", want)
 	}
 	return out
+}
+
+// evalVerifyEnabled reads a verify block's enabled: a known bool.
+func evalVerifyEnabled(a *hcl.Attribute, ctx *hcl.EvalContext) (bool, hcl.Diagnostics) {
+	v, diags := a.Expr.Value(ctx)
+	if diags.HasErrors() {
+		return false, diags
+	}
+	v, _ = v.Unmark()
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.Bool {
+		return false, hcl.Diagnostics{attrError(a, "Invalid enabled", "enabled is true or false: enabled = !inputs.aws_emulator.")}
+	}
+	return v.True(), nil
 }
