@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stackctl/stackctl/internal/testutil/e2e"
 	"github.com/stackctl/stackctl/internal/testutil/moto"
 )
 
@@ -107,13 +108,7 @@ func newTree(t *testing.T) *tree {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "STACKCTL_") || strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "AWS_") {
-			continue
-		}
-		tr.env = append(tr.env, kv)
-	}
-	tr.env = append(tr.env, "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/nonexistent/terraformrc", "STACKCTL_OFFLINE=1")
+	tr.env = e2e.BaseEnv()
 	if m := os.Getenv("STACKCTL_PROVIDER_MIRROR"); m != "" {
 		tr.env = append(tr.env, "STACKCTL_PROVIDER_MIRROR="+m)
 	}

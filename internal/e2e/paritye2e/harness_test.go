@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stackctl/stackctl/internal/testutil/e2e"
 )
 
 var (
@@ -88,18 +90,7 @@ func newTree(t *testing.T, files map[string]string) *tree {
 // baseEnv is the test's environment minus anything that changes
 // stackctl's behaviour or could reach beyond 127.0.0.1 (proxies, AWS
 // settings), with terraform kept offline.
-func baseEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "STACKCTL_") || strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "AWS_") ||
-			strings.EqualFold(k, "HTTP_PROXY") || strings.EqualFold(k, "HTTPS_PROXY") || strings.EqualFold(k, "ALL_PROXY") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/nonexistent/terraformrc", "STACKCTL_OFFLINE=1")
-}
+func baseEnv() []string { return e2e.BaseEnv() }
 
 func (tr *tree) path(rel string) string { return filepath.Join(tr.dir, filepath.FromSlash(rel)) }
 

@@ -58,7 +58,7 @@ func repoTree(t *testing.T) *e2e.Tree {
 	t.Helper()
 	repo := e2e.RepoRoot()
 	dst := t.TempDir()
-	for _, rel := range []string{"stackctl.hcl", "infra/modules", "infra/live"} {
+	for _, rel := range []string{"stackctl.hcl", "infra"} {
 		src := filepath.Join(repo, rel)
 		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {

@@ -84,12 +84,27 @@ func RepoRoot() string {
 func BaseEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "STACKCTL_") || strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "AWS_") {
+		if ciVariable(kv) || strings.HasPrefix(kv, "STACKCTL_") || strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "AWS_") {
 			continue
 		}
 		env = append(env, kv)
 	}
 	return append(env, "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/nonexistent/terraformrc", "STACKCTL_OFFLINE=1")
+}
+
+// ciVariable: the variables stackctl reads to learn it runs in CI (no
+// live view, no prompts, annotations) or how to colour. The suite itself
+// runs in CI, so a test that wants CI behaviour sets them on its own.
+func ciVariable(kv string) bool {
+	name, _, _ := strings.Cut(kv, "=")
+	switch {
+	case name == "CI", name == "NO_COLOR", strings.HasPrefix(name, "GITHUB_"), strings.HasPrefix(name, "GITLAB_"), strings.HasPrefix(name, "BUILDKITE"):
+		return true
+	case strings.EqualFold(name, "HTTP_PROXY"), strings.EqualFold(name, "HTTPS_PROXY"), strings.EqualFold(name, "ALL_PROXY"):
+		// a proxy would carry the emulator's traffic off 127.0.0.1
+		return true
+	}
+	return false
 }
 
 // Result is one finished stackctl run.
