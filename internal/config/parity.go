@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
@@ -19,6 +20,10 @@ type Parity struct {
 	// environment's own domain. Nil means the default: every env var whose
 	// value is a DNS name.
 	DomainVars []string
+	// DomainInputs names inputs whose rendered value, in each environment,
+	// is one of its own domains: for a domain stackctl.hcl computes from
+	// env vars (a zone from a subdomain) rather than env.hcl writing it.
+	DomainInputs []string
 	// Differences are the declared differences, in file order.
 	Differences []DeclaredDifference
 	Range       hcl.Range
@@ -56,7 +61,7 @@ func (d DeclaredDifference) At() string { return diag.At(d.Range) }
 
 var (
 	paritySchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "domain_vars"}},
+		Attributes: []hcl.AttributeSchema{{Name: "domain_vars"}, {Name: "domain_inputs"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "difference"}},
 	}
 	differenceSchema = &hcl.BodySchema{
@@ -82,6 +87,16 @@ func (r *Root) parseParity(b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
 		if p.DomainVars == nil {
 			p.DomainVars = []string{}
 		}
+	}
+	if a := c.Attributes["domain_inputs"]; a != nil {
+		ins, d := evalStringList(a, ctx)
+		diags = append(diags, d...)
+		for _, in := range ins {
+			if !hclsyntax.ValidIdentifier(in) {
+				diags = append(diags, attrError(a, "Invalid input name", fmt.Sprintf("%q is not an input name: give top-level inputs whose values are domains, like \"dns_zone_name\".", in)))
+			}
+		}
+		p.DomainInputs = ins
 	}
 	for _, db := range c.Blocks {
 		dc, d := db.Body.Content(differenceSchema)

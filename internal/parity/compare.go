@@ -23,14 +23,14 @@ type Options struct {
 
 // Compare compares environment a with environment b.
 func Compare(a, b *Env, opts Options) *Result {
-	var domainVars []string
+	var domainVars, domainInputs []string
 	var decls []config.DeclaredDifference
 	if opts.Parity != nil {
-		domainVars, decls = opts.Parity.DomainVars, opts.Parity.Differences
+		domainVars, domainInputs, decls = opts.Parity.DomainVars, opts.Parity.DomainInputs, opts.Parity.Differences
 	}
 	c := &comparer{
 		a: a, b: b,
-		pa: newPlaceholders(a, domainVars), pb: newPlaceholders(b, domainVars),
+		pa: newPlaceholders(a, domainVars, domainInputs), pb: newPlaceholders(b, domainVars, domainInputs),
 		decl: declarations{list: decls, envA: a.Name, envB: b.Name},
 	}
 	res := &Result{EnvA: a.Name, EnvB: b.Name, StateCompared: opts.StateA != nil || opts.StateB != nil, Differences: []Difference{}}

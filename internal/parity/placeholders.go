@@ -42,8 +42,10 @@ type token struct {
 var dnsName = regexp.MustCompile(`^(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]([a-z0-9-]*[a-z0-9])?\.?$`)
 
 // newPlaceholders collects env's domains: the vars named in domainVars,
-// or, when domainVars is nil, every var whose value is a DNS name.
-func newPlaceholders(env *Env, domainVars []string) *placeholders {
+// or, when domainVars is nil, every var whose value is a DNS name; and
+// the values of the inputs named in domainInputs, for a domain computed
+// in stackctl.hcl from env vars rather than written in env.hcl.
+func newPlaceholders(env *Env, domainVars, domainInputs []string) *placeholders {
 	byValue := map[string][]string{}
 	for name, v := range env.Vars {
 		if domainVars != nil && !slices.Contains(domainVars, name) {
@@ -57,6 +59,11 @@ func newPlaceholders(env *Env, domainVars []string) *placeholders {
 			continue
 		}
 		byValue[asciiLower(s)] = append(byValue[asciiLower(s)], name)
+	}
+	for _, name := range domainInputs {
+		if s, ok := firstInput(env, name); ok && s != "" {
+			byValue[asciiLower(s)] = append(byValue[asciiLower(s)], inputVar+name)
+		}
 	}
 	p := &placeholders{}
 	for value, vars := range byValue {
@@ -73,6 +80,24 @@ func newPlaceholders(env *Env, domainVars []string) *placeholders {
 		return p.cands[i].value < p.cands[j].value
 	})
 	return p
+}
+
+// inputVar prefixes a placeholder that stands for an input's value
+// rather than an env var.
+const inputVar = "inputs."
+
+// firstInput is the known, non-secret string value of the input name in
+// the first unit (by path) that has one: inputs that name a domain come
+// from stackctl.hcl or env.hcl, so every unit that has one agrees.
+func firstInput(env *Env, name string) (string, bool) {
+	for _, u := range env.Units {
+		v, ok := u.Inputs[name]
+		if !ok || !v.IsKnown() || v.IsNull() || v.Type() != cty.String || config.IsSensitive(v) {
+			continue
+		}
+		return strings.TrimSuffix(v.AsString(), "."), true
+	}
+	return "", false
 }
 
 // sortVars orders vars as domain_vars lists them, else by name.
@@ -183,6 +208,10 @@ func render(ts []token) string {
 	for _, t := range ts {
 		if t.vars == nil {
 			b.WriteString(t.lit)
+			continue
+		}
+		if strings.HasPrefix(t.vars[0], inputVar) {
+			b.WriteString("${" + t.vars[0] + "}")
 			continue
 		}
 		b.WriteString("${env." + t.vars[0] + "}")

@@ -39,7 +39,7 @@ func TestPlaceholders(t *testing.T) {
 		{"app.staging.example.com,app2", "app.example.com,app2", true},      // followed by punctuation
 		{"db.app.staging.example.com", "db.staging.app.example.com", false}, // labels in another order
 	}
-	pa, pb := newPlaceholders(staging, nil), newPlaceholders(prod, nil)
+	pa, pb := newPlaceholders(staging, nil, nil), newPlaceholders(prod, nil, nil)
 	for _, tt := range tests {
 		got := sameTokens(pa.tokens(tt.a), pb.tokens(tt.b))
 		if got != tt.same {
@@ -53,7 +53,7 @@ func TestPlaceholders(t *testing.T) {
 func TestPlaceholderShared(t *testing.T) {
 	staging := env("staging", map[string]string{"domain": "staging.example.com", "base_domain": "example.com"})
 	prod := env("prod", map[string]string{"domain": "example.com", "base_domain": "example.com"})
-	pa, pb := newPlaceholders(staging, nil), newPlaceholders(prod, nil)
+	pa, pb := newPlaceholders(staging, nil, nil), newPlaceholders(prod, nil, nil)
 	for _, tt := range []struct {
 		a, b string
 		same bool
@@ -72,7 +72,7 @@ func TestDomainVarsConfigured(t *testing.T) {
 	staging := env("staging", map[string]string{"domain": "staging.example.com", "mail": "mail.staging.example.com"})
 	prod := env("prod", map[string]string{"domain": "example.com", "mail": "mail.example.com"})
 	// Only "mail" counts: the domain var is left as text.
-	pa, pb := newPlaceholders(staging, []string{"mail"}), newPlaceholders(prod, []string{"mail"})
+	pa, pb := newPlaceholders(staging, []string{"mail"}, nil), newPlaceholders(prod, []string{"mail"}, nil)
 	if !sameTokens(pa.tokens("mail.staging.example.com"), pb.tokens("mail.example.com")) {
 		t.Error("mail should agree")
 	}
@@ -108,5 +108,36 @@ func TestMatchPath(t *testing.T) {
 		if got := matchPath(tt.pattern, tt.path); got != tt.want {
 			t.Errorf("matchPath(%q, %q) = %v, want %v", tt.pattern, tt.path, got, tt.want)
 		}
+	}
+}
+
+// A zone that stackctl.hcl computes from a subdomain var is no env var:
+// domain_inputs names the input that carries it.
+func TestDomainInputs(t *testing.T) {
+	withZone := func(name, zone string) *Env {
+		e := env(name, map[string]string{"subdomain": name})
+		if name == "prod" {
+			e.Vars["subdomain"] = cty.StringVal("")
+		}
+		e.Units = []*Unit{
+			{Path: "edge", Inputs: map[string]cty.Value{"zone_id": cty.UnknownVal(cty.String)}},
+			{Path: "network", Inputs: map[string]cty.Value{"dns_zone_name": cty.StringVal(zone)}},
+		}
+		return e
+	}
+	staging, prod := withZone("staging", "staging.example.com"), withZone("prod", "example.com")
+	pa, pb := newPlaceholders(staging, nil, []string{"dns_zone_name"}), newPlaceholders(prod, nil, []string{"dns_zone_name"})
+	if !sameTokens(pa.tokens("app.staging.example.com"), pb.tokens("app.example.com")) {
+		t.Error("app hostnames under each zone should agree")
+	}
+	if sameTokens(pa.tokens("https://app.staging.example.com"), pb.tokens("https://app.staging.example.com")) {
+		t.Error("prod's issuer naming staging's zone should differ")
+	}
+	if got := pa.normalize("app.staging.example.com"); got != "app.${inputs.dns_zone_name}" {
+		t.Errorf("placeholder shown as %q", got)
+	}
+	// Without domain_inputs the zones are plain text.
+	if sameTokens(newPlaceholders(staging, nil, nil).tokens("app.staging.example.com"), newPlaceholders(prod, nil, nil).tokens("app.example.com")) {
+		t.Error("without domain_inputs the hostnames differ")
 	}
 }
