@@ -55,8 +55,8 @@ var (
 		},
 	}
 	verifyKindSchemas = map[VerifyKind]*hcl.BodySchema{
-		VerifyHTTP: attrSchema([]string{"url"}, "method", "headers", "body", "status", "header_match", "body_match", "follow_redirects"),
-		VerifyTLS:  attrSchema([]string{"host"}, "port", "min_days"),
+		VerifyHTTP: attrSchema([]string{"url"}, "method", "headers", "body", "status", "header_match", "body_match", "follow_redirects", "connect_to"),
+		VerifyTLS:  attrSchema([]string{"host"}, "port", "min_days", "connect_to"),
 		VerifyDNS:  attrSchema([]string{"name"}, "type", "expect"),
 		VerifyJWTIssuer: attrSchema([]string{"issuer"}, "discovery_url", "token_url", "method", "headers", "body",
 			"token_field"),

@@ -43,6 +43,12 @@ type HTTPCheck struct {
 	HeaderMatch     []HeaderMatch
 	BodyMatch       *regexp.Regexp
 	FollowRedirects bool
+	// ConnectTo, "HOST" or "HOST:PORT", is where the TCP connection goes
+	// (curl --connect-to): the URL's host stays the Host header, the TLS
+	// server name and the name the certificate must cover. It reaches a
+	// load balancer behind a CDN directly, to see what it does without the
+	// CDN's headers.
+	ConnectTo string
 }
 
 // Header is one request header.
@@ -76,6 +82,9 @@ type TLSCheck struct {
 	Host    string
 	Port    int
 	MinDays int // the certificate must expire in more than this many days
+	// ConnectTo, as for HTTPCheck: the certificate a load balancer serves
+	// for Host, asked of the load balancer itself.
+	ConnectTo string
 }
 
 // DNSCheck resolves a name. Type is "" (any address), A, AAAA, CNAME or

@@ -21,15 +21,16 @@ const maxBody = 1 << 20
 
 // client makes one attempt's HTTP client. Connections are not kept
 // between attempts: a retry must see the load balancer as it is now.
-func (v *Verifier) client(follow bool) *http.Client {
+func (v *Verifier) client(follow bool, connectTo string) *http.Client {
 	tr := &http.Transport{
-		DialContext:       v.dial,
+		DialContext:       v.dialVia(connectTo),
 		TLSClientConfig:   &tls.Config{RootCAs: v.roots, MinVersion: tls.VersionTLS12},
 		DisableKeepAlives: true,
 		// A host given to --resolve is reached directly: a proxy would
 		// resolve it by DNS, which is what --resolve works around.
+		// So is a connect_to target: a proxy would connect to the URL's host.
 		Proxy: func(req *http.Request) (*url.URL, error) {
-			if v.resolved(hostPort(req.URL)) {
+			if connectTo != "" || v.resolved(hostPort(req.URL)) {
 				return nil, nil
 			}
 			return http.ProxyFromEnvironment(req)
@@ -54,7 +55,7 @@ func hostPort(u *url.URL) string {
 }
 
 // request sends one request and reads (the start of) the answer.
-func (v *Verifier) request(ctx context.Context, method, rawURL string, headers []config.Header, body string, follow bool) (*http.Response, []byte, error) {
+func (v *Verifier) request(ctx context.Context, method, rawURL string, headers []config.Header, body string, follow bool, connectTo string) (*http.Response, []byte, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -71,7 +72,7 @@ func (v *Verifier) request(ctx context.Context, method, rawURL string, headers [
 		}
 		req.Header.Set(h.Name, h.Value)
 	}
-	resp, err := v.client(follow).Do(req)
+	resp, err := v.client(follow, connectTo).Do(req)
 	if err != nil {
 		// url.Error repeats method and URL, which the view shows as the
 		// target already.
@@ -90,7 +91,7 @@ func (v *Verifier) request(ctx context.Context, method, rawURL string, headers [
 }
 
 func (v *Verifier) checkHTTP(ctx context.Context, h *config.HTTPCheck) outcome {
-	resp, body, err := v.request(ctx, h.Method, h.URL, h.Headers, h.Body, h.FollowRedirects)
+	resp, body, err := v.request(ctx, h.Method, h.URL, h.Headers, h.Body, h.FollowRedirects, h.ConnectTo)
 	if err != nil {
 		return outcome{reason: err.Error()}
 	}
@@ -149,7 +150,7 @@ func (v *Verifier) checkJWTIssuer(ctx context.Context, j *config.JWTIssuerCheck)
 	var issuer, from string
 	var secrets []string
 	if j.DiscoveryURL != "" {
-		resp, body, err := v.request(ctx, http.MethodGet, j.DiscoveryURL, j.Headers, "", true)
+		resp, body, err := v.request(ctx, http.MethodGet, j.DiscoveryURL, j.Headers, "", true, "")
 		if err != nil {
 			return outcome{reason: err.Error()}
 		}
@@ -168,7 +169,7 @@ func (v *Verifier) checkJWTIssuer(ctx context.Context, j *config.JWTIssuerCheck)
 		if j.Body != "" && !hasHeader(headers, "content-type") {
 			headers = append(headers, config.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"})
 		}
-		resp, body, err := v.request(ctx, j.Method, j.TokenURL, headers, j.Body, false)
+		resp, body, err := v.request(ctx, j.Method, j.TokenURL, headers, j.Body, false, "")
 		if err != nil {
 			return outcome{reason: err.Error()}
 		}

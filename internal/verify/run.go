@@ -129,9 +129,9 @@ func (v *Verifier) attempt(ctx context.Context, s *config.VerifySpec) outcome {
 func target(s *config.VerifySpec) string {
 	switch {
 	case s.HTTP != nil:
-		return s.HTTP.Method + " " + s.HTTP.URL
+		return s.HTTP.Method + " " + s.HTTP.URL + via(s.HTTP.ConnectTo)
 	case s.TLS != nil:
-		return fmt.Sprintf("%s:%d", s.TLS.Host, s.TLS.Port)
+		return fmt.Sprintf("%s:%d", s.TLS.Host, s.TLS.Port) + via(s.TLS.ConnectTo)
 	case s.DNS != nil:
 		if s.DNS.Type != "" {
 			return s.DNS.Name + " " + s.DNS.Type
@@ -144,6 +144,13 @@ func target(s *config.VerifySpec) string {
 		return s.JWTIssuer.Method + " " + s.JWTIssuer.TokenURL
 	}
 	return ""
+}
+
+func via(connectTo string) string {
+	if connectTo == "" {
+		return ""
+	}
+	return " via " + connectTo
 }
 
 // describeDiags is the errors of a check that could not be evaluated, on

@@ -21,7 +21,7 @@ import (
 // verify, so that each failure can be named precisely.
 func (v *Verifier) checkTLS(ctx context.Context, t *config.TLSCheck) outcome {
 	addr := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
-	raw, err := v.dial(ctx, "tcp", addr)
+	raw, err := v.dialVia(t.ConnectTo)(ctx, "tcp", addr)
 	if err != nil {
 		return outcome{reason: err.Error()}
 	}

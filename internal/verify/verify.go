@@ -151,6 +151,28 @@ func (v *Verifier) dial(ctx context.Context, network, addr string) (net.Conn, er
 	return v.dialer.DialContext(ctx, network, addr)
 }
 
+// dialVia dials connectTo ("HOST" or "HOST:PORT"; the port of the
+// address asked for when it has none) in place of the address asked for,
+// still following --resolve; with connectTo empty it is dial. Everything
+// above the connection (Host header, server name, the name the
+// certificate must cover) stays the URL's.
+func (v *Verifier) dialVia(connectTo string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if connectTo == "" {
+		return v.dial
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		to := connectTo
+		if _, _, err := net.SplitHostPort(connectTo); err != nil {
+			_, port, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			to = net.JoinHostPort(connectTo, port)
+		}
+		return v.dial(ctx, network, to)
+	}
+}
+
 func (v *Verifier) resolved(hostport string) bool {
 	_, ok := v.resolve[strings.ToLower(hostport)]
 	return ok
