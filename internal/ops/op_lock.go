@@ -18,13 +18,14 @@ type LockResult struct {
 // ProvidersLock records, in every selected unit's lock file, the provider
 // checksums for each platform (`terraform providers lock -platform=...`,
 // reading packages from providers.mirror when it is set), then copies the
-// lock file back into the unit folder. It needs no state: the working
-// folder is initialised without the backend when it must be.
+// lock file back into the unit folder. It needs no state and no inputs
+// (nothing is read from the cloud): the working folder is initialised
+// without the backend when it must be.
 func ProvidersLock(platforms []string) Operation {
 	return Operation{
 		Name: "providers lock", Deps: BestEffort, Order: Independent,
 		Steps: func(ctx context.Context, u *Unit) (UnitResult, error) {
-			if err := u.Prepare(ctx); err != nil {
+			if err := u.PrepareFolder(ctx); err != nil {
 				return UnitResult{}, err
 			}
 			u.Step("providers lock")

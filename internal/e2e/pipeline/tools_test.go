@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"slices"
@@ -119,6 +121,24 @@ func TestLockFileThroughInit(t *testing.T) {
 	}
 	r = tr.must(0, "providers", "lock", "dev", "--platform", "linux_amd64")
 	contains(t, "providers lock again", r.stdout, "lock file unchanged", "No lock file changed.")
+
+	// It reads no inputs: a unit whose inputs come from SSM is locked
+	// where no AWS endpoint answers (a laptop without credentials).
+	tr.write(map[string]string{"live/dev/app/unit.hcl": "source = \"../../../modules/aws\"\ninputs = { token = ssm_parameter(\"/app/token\") }\n"})
+	tr.env = append(tr.env, fmt.Sprintf("AWS_ENDPOINT_URL=http://127.0.0.1:%d", closedPort(t)), "AWS_EC2_METADATA_DISABLED=true", "AWS_REGION=us-east-1")
+	tr.must(0, "providers", "lock", "dev", "--platform", "linux_amd64")
+}
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	_ = l.Close()
+	return port
 }
 
 // TestFmtCheck: fmt --check fails on an unformatted unit.hcl, naming it,
@@ -172,4 +192,35 @@ func TestCIInitGitHub(t *testing.T) {
 	r = infra.must(1, "ci", "init", "github")
 	contains(t, "ci init again", r.stderr, "already exist", "--force")
 	infra.must(0, "ci", "init", "github", "--force")
+}
+
+// TestLockWarningSaidOnce: three units whose first init records provider
+// checksums for this platform only: terraform warns in each, the summary
+// says it once, naming the units, with what to run.
+func TestLockWarningSaidOnce(t *testing.T) {
+	t.Parallel()
+	mirror := os.Getenv("STACKCTL_PROVIDER_MIRROR")
+	if mirror == "" {
+		mirror = "/opt/tf-plugins"
+	}
+	files := map[string]string{
+		"stackctl.hcl": rootHCL + "providers {\n  mirror = \"" + mirror + "\"\n}\n",
+		"modules/aws/main.tf": `terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+  }
+}
+`,
+		"live/dev/env.hcl": "vars = {}\n",
+	}
+	for _, u := range []string{"a", "b", "c"} {
+		files["live/dev/"+u+"/unit.hcl"] = "source = \"../../../modules/aws\"\n"
+	}
+	tr := newTree(t, files)
+	r := tr.must(0, "validate", "dev")
+	const summary = "the dependency lock file lists provider checksums for this platform only"
+	if n := strings.Count(r.stdout+r.stderr, summary); n != 1 {
+		t.Errorf("the summary says the lock-file warning %d times, want once:\n%s", n, r)
+	}
+	contains(t, "validate", r.stdout+r.stderr, "in 3 units: a, b, c", "stackctl providers lock ENV --platform OS_ARCH")
 }
