@@ -49,11 +49,11 @@ locals {
 generate "provider" {
   path     = "provider.tf"
   contents = <<-EOT
-    %{ for name, region in { "" = env.region, us_east_1 = "us-east-1" } }
+    %{for name, region in { "" = env.region, us_east_1 = "us-east-1" } }
     provider "aws" {
-      region = "${region}"%{ if name != "" }
-      alias  = "${name}"%{ endif }%{ if length(env.account_ids) > 0 }
-      allowed_account_ids = ${jsonencode(env.account_ids)}%{ endif }
+      region = "${region}"%{if name != ""}
+      alias  = "${name}"%{endif}%{if length(env.account_ids) > 0}
+      allowed_account_ids = ${jsonencode(env.account_ids)}%{endif}
 
       # Emulator settings; the endpoint itself comes from AWS_ENDPOINT_URL.
       skip_credentials_validation = ${local.emulator}
@@ -69,15 +69,15 @@ generate "provider" {
         }
       }
     }
-    %{ endfor }
+    %{endfor}
   EOT
 }
 
 inputs = {
-  project     = project
-  environment = env.name
-  unit        = unit.path
-  aws_region  = env.region
+  project      = project
+  environment  = env.name
+  unit         = unit.path
+  aws_region   = env.region
   aws_emulator = local.emulator
 
   # One layout for every environment; env.hcl gives the subdomain, whether
@@ -90,4 +90,56 @@ inputs = {
   vpc_cidr             = env.cidr
   public_subnet_cidrs  = [cidrsubnet(env.cidr, 8, 0), cidrsubnet(env.cidr, 8, 1)]
   private_subnet_cidrs = [cidrsubnet(env.cidr, 8, 10), cidrsubnet(env.cidr, 8, 11)]
+}
+
+# What diff-env may find different between environments, and why; any
+# other difference makes `stackctl diff-env staging prod` exit 2 before it
+# reaches prod. Each environment's zone is computed above from its
+# subdomain, so the zone input stands for the environment's own domain:
+# app.staging.<domain> and app.<domain> agree, a prod value that still
+# names staging's zone does not.
+parity {
+  domain_inputs = ["dns_zone_name"]
+
+  difference {
+    inputs = [
+      "nat_gateway_count", "instance_count", "min_capacity", "max_capacity",
+      "*_min_tasks", "*_max_tasks", "web_cpu", "web_memory", "api_cpu", "api_memory",
+      "scheduled_scaling",
+    ]
+    reason = "capacity: prod serves the traffic; staging and dev only prove it"
+  }
+  difference {
+    inputs = ["log_retention_days", "log_bucket_retention_days"]
+    reason = "retention: prod keeps logs for audits, the others only for debugging"
+  }
+  difference {
+    inputs = ["deletion_protection", "final_snapshot", "alb_deletion_protection", "*force_destroy", "ecr_force_delete"]
+    reason = "deletion protection: only prod's data must survive a mistake"
+  }
+  difference {
+    units  = ["network"]
+    inputs = ["vpc_cidr", "public_subnet_cidrs", "private_subnet_cidrs"]
+    reason = "each environment has its own VPC range, so they never overlap when peered"
+  }
+  difference {
+    units  = ["network"]
+    inputs = ["dns_zone_mode", "dns_parent_zone_name"]
+    reason = "prod owns the domain's zone; the others get sub-zones delegated from it"
+  }
+  difference {
+    units  = ["network"]
+    inputs = ["partner_api_cidrs"]
+    reason = "partners call from their test networks in staging, from networks agreed per partner in prod"
+  }
+  difference {
+    units  = ["service"]
+    inputs = ["alarm_email_addresses"]
+    reason = "one alerts mailbox under the team's domain serves every environment; dev pages nobody"
+  }
+  difference {
+    envs   = ["dev"]
+    inputs = ["partner_api_domain", "partner_api_cidrs", "ecr_image_tag_mutability", "image_tag"]
+    reason = "dev has no partner hostname and runs mutable image tags (latest)"
+  }
 }

@@ -27,3 +27,30 @@ inputs = {
   origin_verify_header             = dependency.service.outputs.origin_verify_header
   origin_verify_key                = dependency.service.outputs.origin_verify_key
 }
+
+# The application answers through CloudFront, under the environment's own
+# hostname (real DNS and certificates: not on the emulator).
+verify "app_answers" {
+  enabled = !inputs.aws_emulator
+  timeout = "5m"
+  http {
+    url    = "https://${inputs.app_domain}/"
+    status = "2xx"
+  }
+}
+
+verify "app_certificate" {
+  enabled = !inputs.aws_emulator
+  tls {
+    host     = inputs.app_domain
+    min_days = 14
+  }
+}
+
+verify "api_answers_through_cloudfront" {
+  enabled = !inputs.aws_emulator
+  timeout = "5m"
+  http {
+    url = "https://${inputs.app_domain}/api/health"
+  }
+}

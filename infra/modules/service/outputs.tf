@@ -123,3 +123,47 @@ output "partner_api_web_acl_arn" {
   description = "ARN of the regional WAF web ACL on the ALB (partner API hostname), or null without one."
   value       = one(aws_wafv2_web_acl.partner[*].arn)
 }
+
+# What the environment actually serves, read from the resources rather than
+# the inputs, so a rule or certificate removed outside Terraform drops out
+# after a refresh. The verify blocks in infra/units/service.hcl compare them:
+# the lessons of a partner domain the ALB did not route, a certificate that
+# did not cover it and an issuer that still named the old domain.
+
+locals {
+  listener_certificate_arns = concat(
+    [aws_lb_listener.https.certificate_arn],
+    [for c in aws_lb_listener_certificate.partner : c.certificate_arn],
+  )
+}
+
+output "public_hostnames" {
+  description = "The hostnames this environment serves publicly: app_domain, and partner_api_domain when set."
+  value       = compact([var.app_domain, var.partner_api_domain])
+}
+
+output "routed_hostnames" {
+  description = "The hostnames the HTTPS listener's rules forward (their host-header conditions); anything else gets the default 403."
+  # The application's rules also match the origin-verify key, which makes
+  # their whole condition sets sensitive; their host names are not secret.
+  value = sort(distinct(concat(
+    flatten([for r in aws_lb_listener_rule.partner_api : [for c in r.condition : [for h in c.host_header : tolist(h.values)]]]),
+    nonsensitive(flatten([for r in [aws_lb_listener_rule.app_api, aws_lb_listener_rule.app_web] : [for c in r.condition : [for h in c.host_header : tolist(h.values)]]])),
+  )))
+}
+
+output "certificate_names" {
+  description = "The names the certificates attached to the HTTPS listener cover (the default one and the added ones)."
+  value = sort(distinct(flatten([
+    for c in aws_acm_certificate.this : concat([c.domain_name], tolist(c.subject_alternative_names))
+    if contains(local.listener_certificate_arns, c.arn)
+  ])))
+}
+
+output "jwt_issuer" {
+  description = "The JWT issuer the api expects (its JWT_ISSUER), as its task definition holds it; \"\" when unset."
+  value = try(one([
+    for e in jsondecode(aws_ecs_task_definition.app["api"].container_definitions)[0].environment : e.value
+    if e.name == "JWT_ISSUER"
+  ]), "")
+}
