@@ -114,6 +114,13 @@ up)
   echo "== stackctl output dev"
   "$stackctl" output dev
   echo
+  echo "== stackctl verify dev   (the post-deploy checks; on the emulator, the asserts on what the ALB routes and serves)"
+  "$stackctl" verify dev
+
+  echo "== stackctl diff-env staging prod   (only the differences stackctl.hcl declares)"
+  "$stackctl" diff-env staging prod > "$run/diff-env.txt"
+  head -1 "$run/diff-env.txt"
+
   echo "== stackctl graph dev --format mermaid"
   "$stackctl" graph dev --format mermaid
   echo
