@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/stackctl
 
-.PHONY: build test test-short lint fuzz-smoke bench perf demo demo-down clean
+.PHONY: build test test-short lint fuzz-smoke bench perf perf-plan demo demo-down clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/stackctl
@@ -40,9 +40,17 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/treegen
 
-# Whole-command timing: stackctl plan on a 20-unit no-op tree against the floor.
+# This machine's figures (docs/performance.md): apply, cold init and no-op
+# plan of 20 units against their floors, graph time and peak memory at 1000
+# and 10,000 units; medians of 5 (quick: make perf RUNS=1).
+RUNS ?= 5
 perf:
-	scripts/perf-plan.sh 20 5
+	RUNS=$(RUNS) scripts/perf.sh
+
+# Where a no-op plan's gap to the floor comes from: the plan at each
+# --parallelism, one unit alone, process start.
+perf-plan:
+	scripts/perf-plan.sh 20 $(RUNS)
 
 # The main job on the embedded default: a private AWS emulator on loopback,
 # state bootstrapped, the dev environment applied through stackctl.

@@ -63,7 +63,7 @@ func (s *Stack) Discovery() (*Discovery, hcl.Diagnostics) {
 		return d, nil
 	}
 	d.Range = b.rng
-	ctx := s.loader.fileContext(s.Root.Dir)
+	ctx := s.loader.fileContext(s.Root.Dir, true)
 	ctx.Variables = map[string]cty.Value{"project": cty.StringVal(s.Root.Project), "env": s.Env.value}
 	var diags hcl.Diagnostics
 	if a := b.attrs["tags"]; a != nil {

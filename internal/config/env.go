@@ -46,7 +46,7 @@ func (l *Loader) loadEnv(root *Root, name, dir string) (*Env, hcl.Diagnostics) {
 
 	// env.hcl's locals and vars are shared by every unit, so they see only
 	// the project and the environment's name.
-	ctx := l.fileContext(dir)
+	ctx := l.fileContext(dir, true)
 	ctx.Variables = map[string]cty.Value{
 		"project": cty.StringVal(root.Project),
 		"env":     cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(name)}),

@@ -136,8 +136,8 @@ func (l *Loader) mergeNamed(st *Stack, u *Unit, rootCtx *hcl.EvalContext, root, 
 		return nil, nil, nil
 	}
 	var diags hcl.Diagnostics
-	envCtx := l.fileContext(st.Env.Dir)
-	envCtx.Variables = copyVars(u.vars)
+	envCtx := l.fileContext(st.Env.Dir, true)
+	envCtx.Variables = u.newVars()
 	envCtx.Variables["local"] = st.Env.localVal
 	files := [][]generateDecl{}
 	add := func(blocks []*hcl.Block, ctx *hcl.EvalContext, sc scope, file string) {

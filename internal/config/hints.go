@@ -103,7 +103,13 @@ func (l *Loader) localRange(filename, name string) (hcl.Range, bool) {
 	if f == nil {
 		return hcl.Range{}, false
 	}
-	body, ok := f.Body.(*hclsyntax.Body)
+	// Only the bytes are kept (see files): parse again, which costs
+	// microseconds and happens only for a message.
+	parsed, diags := hclsyntax.ParseConfig(f.Bytes, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return hcl.Range{}, false
+	}
+	body, ok := parsed.Body.(*hclsyntax.Body)
 	if !ok {
 		return hcl.Range{}, false
 	}

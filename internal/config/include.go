@@ -57,8 +57,8 @@ func (l *Loader) loadInclude(u *Unit, b *hcl.Block) (*unitLayer, hcl.Diagnostics
 		return nil, diags
 	}
 	pathAttr := c.Attributes["path"]
-	ctx := l.fileContext(u.Dir)
-	ctx.Variables = copyVars(u.vars)
+	ctx := l.fileContext(u.Dir, false)
+	ctx.Variables = u.newVars()
 	rel, d := evalString(pathAttr, ctx, scopeIncludePath)
 	diags = append(diags, d...)
 	if d.HasErrors() {
@@ -100,9 +100,10 @@ func (l *Loader) loadInclude(u *Unit, b *hcl.Block) (*unitLayer, hcl.Diagnostics
 		dir:     filepath.Dir(abs),
 		content: content,
 		deps:    deps,
+		inputs:  content.Attributes["inputs"],
 	}
-	lctx := l.fileContext(ly.dir)
-	lctx.Variables = copyVars(u.vars)
+	lctx := l.fileContext(ly.dir, true)
+	lctx.Variables = u.newVars()
 	ly.locals, d = evalLocals(localAttrs, lctx, scopeIncludedStatic)
 	diags = append(diags, d...)
 	if diags.HasErrors() {

@@ -49,8 +49,8 @@ func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl
 		}
 	}
 	fileCtx := func(dir string, locals cty.Value) *hcl.EvalContext {
-		ctx := l.fileContext(dir)
-		ctx.Variables = copyVars(u.vars)
+		ctx := l.fileContext(dir, true)
+		ctx.Variables = u.newVars()
 		ctx.Variables["local"] = locals
 		return ctx
 	}
@@ -58,11 +58,12 @@ func (s *Stack) Inputs(u *Unit, deps map[string]DependencyOutputs) ([]Input, hcl
 	layer(LayerEnv, "", s.Env.inputs, fileCtx(s.Env.Dir, s.Env.localVal), scopeRootInputs)
 	var depObj cty.Value
 	for _, ly := range u.layers {
-		a := ly.content.Attributes["inputs"]
+		a, d := ly.inputsAttr()
+		diags = append(diags, d...)
 		if a == nil {
 			continue
 		}
-		d := checkDependencyRefs(u, a.Expr, deps)
+		d = checkDependencyRefs(u, a.Expr, deps)
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			continue

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/stackctl/stackctl/internal/discover"
@@ -69,6 +70,16 @@ type Stack struct {
 
 	byPath map[string]*Unit
 	loader *Loader
+	common *stackVars
+	// rootLocalsPerUnit is set when a root local uses unit; otherwise the
+	// root locals are evaluated once (see rootLocals).
+	rootLocalsPerUnit bool
+	sharedRootLocals  struct {
+		once  sync.Once
+		value cty.Value
+		diags hcl.Diagnostics
+	}
+	interned sync.Map // see intern
 }
 
 // Unit returns the unit with the given path, or nil.
@@ -137,7 +148,9 @@ func (l *Loader) Load(envName string) (*Stack, hcl.Diagnostics) {
 	if err != nil {
 		return nil, hcl.Diagnostics{errorf("Cannot read the environment folder", "%s: %v", l.Display(envDir), err)}
 	}
-	st := &Stack{Root: root, Env: env, byPath: make(map[string]*Unit, len(paths)), loader: l}
+	st := &Stack{Root: root, Env: env, byPath: make(map[string]*Unit, len(paths)), loader: l,
+		common:            &stackVars{project: cty.StringVal(root.Project), env: env.value},
+		rootLocalsPerUnit: usesVariable(root.locals, "unit")}
 	for _, p := range paths {
 		u := &Unit{Path: p, Name: p[strings.LastIndex(p, "/")+1:], Dir: filepath.Join(envDir, filepath.FromSlash(p))}
 		u.File = filepath.Join(u.Dir, discover.UnitFile)
@@ -161,15 +174,21 @@ func (l *Loader) Load(envName string) (*Stack, hcl.Diagnostics) {
 }
 
 // fileContext returns an evaluation context whose functions resolve paths
-// relative to dir. The stateless functions live in the shared parent; the
-// file functions of each folder are built once (the root and env folders
-// serve every unit).
-func (l *Loader) fileContext(dir string) *hcl.EvalContext {
+// relative to dir. The stateless functions live in the shared parent. The
+// file functions of a shared folder (the root, the environment, a folder
+// of included definitions) are built once; a unit's own folder serves one
+// unit, and caching its table would keep about 2 KB per unit for the
+// whole command.
+func (l *Loader) fileContext(dir string, shared bool) *hcl.EvalContext {
+	ctx := l.base.NewChild()
+	if !shared {
+		ctx.Functions = fileFunctions(dir, l.base.Functions)
+		return ctx
+	}
 	fns, ok := l.fileFns.Load(dir)
 	if !ok {
 		fns, _ = l.fileFns.LoadOrStore(dir, fileFunctions(dir, l.base.Functions))
 	}
-	ctx := l.base.NewChild()
 	ctx.Functions = fns.(map[string]function.Function)
 	return ctx
 }

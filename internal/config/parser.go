@@ -23,12 +23,17 @@ import (
 // relative to the working directory when the file is below it. Units are
 // parsed concurrently, so it is safe for concurrent use (hclparse.Parser
 // is not).
+//
+// Only the bytes are kept for the whole command (byName, for snippets); a
+// syntax tree stays in byPath until release, so that a file many units
+// include is parsed once, and a unit.hcl's tree, read by its unit alone,
+// can go once the unit is loaded (it is about 25 times the file's size).
 type files struct {
 	cwd    string
 	mu     sync.Mutex
 	byPath map[string]*parsed
-	byName map[string]*hcl.File
-	parses int // files read and parsed, for the parse-once test
+	byName map[string]*hcl.File // Bytes only
+	parses int                  // files read and parsed, for the parse-once test
 }
 
 // parsed is one file's parse, done once however many units ask for it at
@@ -72,21 +77,27 @@ func (f *files) read(abs string) (*hcl.File, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("%s: %v", name, err),
 		}}
 	}
+	f.mu.Lock()
+	f.byName[name] = &hcl.File{Bytes: src}
+	f.mu.Unlock()
 	if d := notText(src, name); d != nil {
 		// HCL would report every byte of a binary file, each with its line.
-		f.mu.Lock()
-		f.byName[name] = &hcl.File{Bytes: src}
-		f.mu.Unlock()
 		return nil, hcl.Diagnostics{d}
 	}
 	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-	if file != nil {
-		f.mu.Lock()
-		f.byName[name] = file
-		f.parses++
-		f.mu.Unlock()
-	}
+	f.mu.Lock()
+	f.parses++
+	f.mu.Unlock()
 	return file, diags
+}
+
+// release forgets the syntax tree of a file no one will ask for again (a
+// loaded unit's unit.hcl); its bytes stay for snippets. Asking again reads
+// and parses it anew.
+func (f *files) release(abs string) {
+	f.mu.Lock()
+	delete(f.byPath, abs)
+	f.mu.Unlock()
 }
 
 // display turns an absolute path into the name shown to people.
@@ -101,7 +112,7 @@ func (f *files) display(abs string) string {
 	return rel
 }
 
-// byDisplayName returns a parsed file by the name shown in messages (the
+// byDisplayName returns a file's bytes by the name shown in messages (the
 // file name in ranges), or nil.
 func (f *files) byDisplayName(name string) *hcl.File {
 	f.mu.Lock()
@@ -109,8 +120,8 @@ func (f *files) byDisplayName(name string) *hcl.File {
 	return f.byName[name]
 }
 
-// Files returns the parsed files by display name, for diag.Write's
-// snippets.
+// Files returns the files read, by display name, for diag.Write's
+// snippets: Bytes only, no Body.
 func (f *files) Files() map[string]*hcl.File {
 	f.mu.Lock()
 	defer f.mu.Unlock()

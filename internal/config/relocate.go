@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // BackendAt evaluates the state backend a unit would have at another unit
@@ -15,13 +14,9 @@ import (
 func (s *Stack) BackendAt(unitPath string) (Backend, hcl.Diagnostics) {
 	u := &Unit{Path: unitPath, Name: path.Base(unitPath), Dir: filepath.Join(s.Env.Dir, filepath.FromSlash(unitPath))}
 	u.File = filepath.Join(u.Dir, "unit.hcl")
-	u.vars = map[string]cty.Value{
-		"project": cty.StringVal(s.Root.Project),
-		"env":     s.Env.value,
-		"unit":    cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(u.Name), "path": cty.StringVal(u.Path)}),
-	}
-	rootCtx := s.loader.fileContext(s.Root.Dir)
-	rootCtx.Variables = copyVars(u.vars)
+	u.common = s.common
+	rootCtx := s.loader.fileContext(s.Root.Dir, true)
+	rootCtx.Variables = u.newVars()
 	var diags hcl.Diagnostics
 	u.rootLocals, diags = evalLocals(s.Root.locals, rootCtx, scopeUnitStatic)
 	if diags.HasErrors() {

@@ -73,7 +73,7 @@ func (l *Loader) Root() (*Root, hcl.Diagnostics) {
 		return nil, diags
 	}
 
-	ctx := l.fileContext(dir)
+	ctx := l.fileContext(dir, true)
 	ctx.Variables = map[string]cty.Value{}
 	project, d := evalString(content.Attributes["project"], ctx, scopeRootSettings)
 	diags = append(diags, d...)

@@ -173,7 +173,11 @@ type Unit struct {
 	// order of its include blocks.
 	Includes []Include
 
-	vars       map[string]cty.Value // project, env, unit
+	common *stackVars
+	// vars are project, env and unit while the unit loads (see newVars).
+	vars map[string]cty.Value
+	// rootLocals are the root file's locals as this unit sees them (shared
+	// by every unit when they do not use unit).
 	rootLocals cty.Value
 	// layers are the files that define the unit, lowest precedence first:
 	// the included files in order, then the unit.hcl.

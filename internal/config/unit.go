@@ -38,23 +38,102 @@ var (
 // or the unit.hcl itself. Each keeps its own folder (for relative paths and
 // file functions) and its own locals.
 type unitLayer struct {
-	inc     *Include // nil for the unit.hcl itself
-	file    string   // absolute
-	dir     string
-	content *hcl.BodyContent
-	locals  cty.Value
+	inc    *Include // nil for the unit.hcl itself
+	file   string   // absolute
+	dir    string
+	locals cty.Value
 	// includes is the include object (include.<name>.locals) that only the
 	// unit.hcl sees; cty.NilVal in an included file.
 	includes cty.Value
-	deps     []*hcl.Block
-	static   *hcl.EvalContext // staticContext's, built once
+	// inputs is the file's inputs attribute (nil without one), evaluated
+	// only when the unit runs. An included file's stays (every unit that
+	// includes the file shares its tree); the unit.hcl's own moves to
+	// savedInputs on release. See inputsAttr.
+	inputs      *hcl.Attribute
+	savedInputs *savedAttr
+
+	// Only loading needs these; release drops them.
+	content *hcl.BodyContent
+	deps    []*hcl.Block
+	static  *hcl.EvalContext // staticContext's, built once
+}
+
+// release drops what only loading needed once the unit is loaded: the
+// file's blocks (locals, dependency, generate, …), whose syntax trees
+// would otherwise stay reachable from every unit for the whole command,
+// and the static evaluation context with its function table. The
+// unit.hcl's inputs keep only their text (src is the file's bytes);
+// verify blocks, rare, keep their expressions.
+func (ly *unitLayer) release(src []byte) {
+	ly.content, ly.deps, ly.static = nil, nil, nil
+	if ly.inc == nil && ly.inputs != nil && src != nil {
+		ly.savedInputs, ly.inputs = saveAttr(ly.inputs, src), nil
+	}
+}
+
+// inputsAttr returns the layer's inputs attribute, nil without one.
+func (ly *unitLayer) inputsAttr() (*hcl.Attribute, hcl.Diagnostics) {
+	if ly.savedInputs != nil {
+		return ly.savedInputs.attr()
+	}
+	return ly.inputs, nil
+}
+
+// stackVars are the values every unit of a stack sees alike.
+type stackVars struct {
+	project, env cty.Value
+}
+
+// newVars returns a fresh map of the variables every file of the unit
+// sees (project, env, unit), with room for one more. While the unit loads
+// they are built once; afterwards they are built when asked, since the
+// unit object would otherwise stay with every unit for the whole command.
+func (u *Unit) newVars() map[string]cty.Value {
+	if u.vars != nil {
+		return copyVars(u.vars)
+	}
+	return map[string]cty.Value{
+		"project": u.common.project,
+		"env":     u.common.env,
+		"unit":    cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(u.Name), "path": cty.StringVal(u.Path)}),
+	}
+}
+
+// rootLocals evaluates the root file's locals for a unit in ctx. They are
+// evaluated per unit because they may use unit like everything else in
+// the root file; when none of them does, they are the same for every unit
+// of the stack, so they are evaluated once and the value shared.
+func (s *Stack) rootLocals(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if s.rootLocalsPerUnit {
+		return evalLocals(s.Root.locals, ctx, scopeUnitStatic)
+	}
+	s.sharedRootLocals.once.Do(func() {
+		s.sharedRootLocals.value, s.sharedRootLocals.diags = evalLocals(s.Root.locals, ctx, scopeUnitStatic)
+	})
+	return s.sharedRootLocals.value, s.sharedRootLocals.diags
+}
+
+// usesVariable reports whether any of the expressions refers to the
+// top-level variable name.
+func usesVariable(attrs hcl.Attributes, name string) bool {
+	for _, a := range attrs {
+		for _, t := range a.Expr.Variables() {
+			if t.RootName() == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // context returns the evaluation context of the layer for unit u; extra
 // adds variables (dependency, in inputs).
 func (ly *unitLayer) context(l *Loader, u *Unit, extra map[string]cty.Value) *hcl.EvalContext {
-	ctx := l.fileContext(ly.dir)
-	ctx.Variables = copyVars(u.vars)
+	// An included file's folder serves every unit that includes it; the
+	// unit's own folder serves only this unit, so its file functions are
+	// not cached.
+	ctx := l.fileContext(ly.dir, ly.inc != nil)
+	ctx.Variables = u.newVars()
 	ctx.Variables["local"] = ly.locals
 	if ly.includes != cty.NilVal {
 		ctx.Variables["include"] = ly.includes
@@ -112,17 +191,12 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
-	u.vars = map[string]cty.Value{
-		"project": cty.StringVal(st.Root.Project),
-		"env":     st.Env.value,
-		"unit":    cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(u.Name), "path": cty.StringVal(u.Path)}),
-	}
+	u.common = st.common
+	u.vars = u.newVars()
 
-	// The root file's locals are evaluated per unit: they may use env and
-	// unit like everything else in the root file.
-	rootCtx := l.fileContext(st.Root.Dir)
-	rootCtx.Variables = copyVars(u.vars)
-	u.rootLocals, d = evalLocals(st.Root.locals, rootCtx, scopeUnitStatic)
+	rootCtx := l.fileContext(st.Root.Dir, true)
+	rootCtx.Variables = u.newVars()
+	u.rootLocals, d = st.rootLocals(rootCtx)
 	diags = append(diags, d...)
 
 	// Included files first: the unit.hcl's locals may read theirs
@@ -138,7 +212,7 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 		u.Includes = append(u.Includes, *ly.inc)
 		includeVals[ly.inc.Name] = cty.ObjectVal(map[string]cty.Value{"locals": ly.locals})
 	}
-	own := &unitLayer{file: u.File, dir: u.Dir, content: content, deps: depBlocks, includes: cty.EmptyObjectVal}
+	own := &unitLayer{file: u.File, dir: u.Dir, content: content, deps: depBlocks, includes: cty.EmptyObjectVal, inputs: content.Attributes["inputs"]}
 	if len(includeVals) > 0 {
 		own.includes = cty.ObjectVal(includeVals)
 	}
@@ -166,6 +240,13 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	diags = append(diags, l.unitBackend(st, u, rootCtx)...)
 	diags = append(diags, l.mergeGenerate(st, u, rootCtx)...)
 	diags = append(diags, l.mergeHooks(st, u, rootCtx)...)
+	for _, ly := range u.layers {
+		ly.release(file.Bytes)
+	}
+	u.vars = nil
+	// Only this unit reads its unit.hcl: the syntax tree can go now,
+	// not after every unit is loaded (the bytes stay for messages).
+	l.files.release(u.File)
 	return diags
 }
 
@@ -182,7 +263,7 @@ func (u *Unit) ownLocals() cty.Value {
 func (u *Unit) inputExprs() []hcl.Expression {
 	var out []hcl.Expression
 	for _, ly := range u.layers {
-		if a := ly.content.Attributes["inputs"]; a != nil {
+		if a, _ := ly.inputsAttr(); a != nil {
 			out = append(out, a.Expr)
 		}
 	}
@@ -333,7 +414,7 @@ func (l *Loader) unitDependency(st *Stack, u *Unit, b *hcl.Block, ctx *hcl.EvalC
 			} else if !v.IsKnown() {
 				diags = append(diags, attrError(a, "Unknown mock_outputs", "mock_outputs must be known when the configuration is read."))
 			} else {
-				dep.MockOutputs = v
+				dep.MockOutputs = st.intern(v)
 			}
 		}
 	}

@@ -18,12 +18,12 @@ import (
 // diagnostics, which are also returned together.
 func (s *Stack) EvalVerify(u *Unit, outputs, inputs map[string]cty.Value) ([]*VerifySpec, hcl.Diagnostics) {
 	contextOf := func(v *Verify) *hcl.EvalContext {
-		dir, locals := u.Dir, u.ownLocals()
+		dir, locals, shared := u.Dir, u.ownLocals(), false
 		if v.layer != nil {
-			dir, locals = v.layer.dir, v.layer.locals
+			dir, locals, shared = v.layer.dir, v.layer.locals, v.layer.inc != nil
 		}
-		ctx := s.loader.fileContext(dir)
-		ctx.Variables = copyVars(u.vars)
+		ctx := s.loader.fileContext(dir, shared)
+		ctx.Variables = u.newVars()
 		ctx.Variables["local"] = locals
 		ctx.Variables["outputs"] = objectOf(outputs)
 		ctx.Variables["inputs"] = objectOf(inputs)

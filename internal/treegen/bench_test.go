@@ -1,6 +1,7 @@
 package treegen_test
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/stackctl/stackctl/internal/config"
@@ -57,11 +58,33 @@ func benchmarkLoadGraph(b *testing.B, n int) {
 	for i := 0; i < b.N; i++ {
 		loadGraph(b, dir)
 	}
+	b.StopTimer()
+	b.ReportMetric(float64(retained(b, dir))/float64(n), "retained-B/unit")
 }
 
-// BenchmarkLoadGraph1000 is discovery + evaluation + graph for 1000 units.
-func BenchmarkLoadGraph1000(b *testing.B) { benchmarkLoadGraph(b, 1000) }
-func BenchmarkLoadGraph100(b *testing.B)  { benchmarkLoadGraph(b, 100) }
+// retained is the heap a loaded stack and its graph keep once the garbage
+// of loading them is collected: what every later step of a command carries
+// (B/op counts the garbage too).
+func retained(b testing.TB, dir string) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	st, g := loadGraph(b, dir)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(st)
+	runtime.KeepAlive(g)
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
+}
+
+// BenchmarkLoadGraph1000 is discovery + evaluation + graph for 1000 units;
+// the 10,000-unit one shows whether time and retained memory grow linearly.
+func BenchmarkLoadGraph1000(b *testing.B)  { benchmarkLoadGraph(b, 1000) }
+func BenchmarkLoadGraph100(b *testing.B)   { benchmarkLoadGraph(b, 100) }
+func BenchmarkLoadGraph10000(b *testing.B) { benchmarkLoadGraph(b, 10000) }
 
 // BenchmarkRenderInputs1000 adds every unit's inputs (with mock
 // dependency outputs): what render does.

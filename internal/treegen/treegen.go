@@ -33,8 +33,12 @@ variable "upstream" {
 variable "environment" {
   type = string
 }
+variable "revision" {
+  type    = string
+  default = "0"
+}
 resource "terraform_data" "this" {
-  input = { name = var.name, upstream = var.upstream, environment = var.environment }
+  input = { name = var.name, upstream = var.upstream, environment = var.environment, revision = var.revision }
 }
 output "id" {
   value = var.name
@@ -64,6 +68,9 @@ inputs = {
   environment = env.name
   owner       = local.owner
   tags        = { Project = project, Environment = env.name, Unit = unit.path }
+  # A new value changes every unit: the performance script's "every
+  # unit changed" apply.
+  revision = get_env("STACKCTL_PERF_REVISION", "0")
 }
 `,
 		"modules/unit/main.tf": o.Module,
