@@ -10,8 +10,11 @@ build:
 
 # Everything CI runs: formatting, vet, then every test (unit and end-to-end,
 # with the race detector) against the real terraform and a local AWS emulator.
+# -p 4: the end-to-end packages mostly wait (on terraform, the AWS
+# provider's polling, the emulator), so four of them share two cores well
+# and the longest (internal/e2e/stack) starts at once instead of last.
 test: lint
-	$(GO) test -race -timeout 60m ./...
+	$(GO) test -race -p 4 -timeout 60m ./...
 	$(MAKE) fuzz-smoke
 
 # A bounded run of every fuzz target (configuration parsing and evaluation,
