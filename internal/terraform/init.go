@@ -45,8 +45,7 @@ func (w *Workdir) NeedsInit(backend bool) bool {
 // for.
 func (w *Workdir) Init(ctx context.Context, backend bool) error {
 	keyPath := filepath.Join(w.Dir, ".terraform", initKeyFile)
-	w.s.initMu.Lock()
-	defer w.s.initMu.Unlock()
+	defer w.lockInit()()
 	opts := []tfexec.InitOption{tfexec.Upgrade(false)}
 	if backend {
 		// The backend settings come from stackctl.hcl; when they change,

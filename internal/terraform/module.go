@@ -26,6 +26,10 @@ type moduleInfo struct {
 	// InitFingerprint changes when required providers, provider blocks,
 	// module calls or the resource types in use change.
 	InitFingerprint string
+	// NeedsProviders is false only for a module that certainly installs
+	// no provider (terraform_data and the builtin provider alone, no
+	// module calls): its init never writes to the shared plugin cache.
+	NeedsProviders bool
 }
 
 var moduleSchema = &hcl.BodySchema{
@@ -39,6 +43,8 @@ var moduleSchema = &hcl.BodySchema{
 		{Type: "ephemeral", LabelNames: []string{"type", "name"}},
 	},
 }
+
+var terraformBlockSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "required_providers"}}}
 
 var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sensitive"}}}
 
@@ -85,6 +91,7 @@ func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 			// terraform will report syntax errors itself, with context; the
 			// fingerprint just has to change with the file.
 			facts = append(facts, "unparsable "+name+" "+hashBytes(src))
+			info.NeedsProviders = true
 			continue
 		}
 		content, _, _ := file.Body.PartialContent(moduleSchema)
@@ -105,6 +112,9 @@ func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 				if !isJSON {
 					facts = append(facts, "terraform "+string(blockBytes(src, b)))
 				}
+				if c, _, _ := b.Body.PartialContent(terraformBlockSchema); len(c.Blocks) > 0 {
+					info.NeedsProviders = true
+				}
 			case "module":
 				c, _, _ := b.Body.PartialContent(moduleCallSchema)
 				fact := fmt.Sprintf("module %s source=%s version=%s", b.Labels[0],
@@ -116,8 +126,10 @@ func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 					fact += " content=" + childFingerprint(filepath.Join(dir, filepath.FromSlash(child)), children)
 				}
 				facts = append(facts, fact)
+				info.NeedsProviders = true
 			case "provider":
 				facts = append(facts, "provider "+b.Labels[0])
+				info.NeedsProviders = true
 			case "resource", "data", "ephemeral":
 				typ := b.Labels[0]
 				if i := strings.Index(typ, "_"); i > 0 {
@@ -125,6 +137,9 @@ func inspectDir(dir string, children map[string]string) (*moduleInfo, error) {
 				}
 				c, _, _ := b.Body.PartialContent(providerRefSchema)
 				facts = append(facts, fmt.Sprintf("uses %s %s", typ, attrBytes(src, c.Attributes["provider"])))
+				if typ != "terraform" || c.Attributes["provider"] != nil {
+					info.NeedsProviders = true
+				}
 			}
 		}
 	}

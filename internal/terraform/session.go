@@ -48,10 +48,12 @@ type Session struct {
 	// schemaMu makes units that share a lock file wait for one
 	// `terraform providers schema` read instead of each running it.
 	schemaMu sync.Mutex
-	// initMu serialises `terraform init`: the shared plugin cache is not
-	// safe for concurrent installs (terraform documents this), and init
-	// only runs when something changed, so little is lost.
-	initMu sync.Mutex
+	// initMu serialises the inits that may install into the shared plugin
+	// cache, which is not safe for concurrent installs (terraform
+	// documents this); inits that only read it share it (lockInit).
+	initMu sync.RWMutex
+	// pluginCacheDir is the shared plugin cache (SessionOptions).
+	pluginCacheDir string
 }
 
 // NewSession finds terraform and writes the CLI configuration.
@@ -67,7 +69,7 @@ func NewSession(ctx context.Context, o SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{FolderWait: -1, rootDir: o.RootDir, Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc")}
+	s := &Session{FolderWait: -1, rootDir: o.RootDir, Binary: bin, CacheDir: filepath.Join(stackctlDir, "cache"), CLIConfig: filepath.Join(stackctlDir, "cache", "terraform.tfrc"), pluginCacheDir: o.PluginCacheDir}
 	if err := os.MkdirAll(o.PluginCacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("plugin cache: %w", err)
 	}
