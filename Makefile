@@ -31,15 +31,17 @@ fuzz-smoke:
 # every change; efficacy is the share of changes the tests catch. Not part
 # of `make test`: it takes minutes per package. One worker and one CPU per
 # test run, so that it shares the machine; one package:
-# make mutate MUTATE_PKGS=graph.
+# make mutate MUTATE_PKGS=graph. -count=1: gremlins sets each mutant's
+# timeout from how long the first test run took, and a cached run takes
+# no time, which made every mutant of a slower package "time out".
 GREMLINS        ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATE_PKGS     ?= runner graph config redact diag discover glob state
 MUTATE_EFFICACY ?= 90
 mutate:
 	@failed=""; for p in $(MUTATE_PKGS); do \
 	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
-	  $(GREMLINS) unleash --workers 1 --test-cpu 1 --output-statuses lt \
-	    --threshold-efficacy $(MUTATE_EFFICACY) ./internal/$$p || failed="$$failed $$p"; \
+	  GOFLAGS=-count=1 $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient 10 \
+	    --output-statuses lt --threshold-efficacy $(MUTATE_EFFICACY) ./internal/$$p || failed="$$failed $$p"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
 
