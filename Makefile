@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/stackctl
 
-.PHONY: build test test-short lint fuzz-smoke bench perf perf-plan demo demo-down clean
+.PHONY: build test test-short lint fuzz-smoke mutate bench perf perf-plan demo demo-down clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/stackctl
@@ -28,6 +28,25 @@ fuzz-smoke:
 	  echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
+
+# Mutation testing (docs/testing.md): gremlins changes the code of each pure
+# package one small edit at a time and runs the package's tests against
+# every change; efficacy is the share of changes the tests catch. Not part
+# of `make test`: it takes minutes per package. One worker and one CPU per
+# test run, so that it shares the machine; one package:
+# make mutate MUTATE_PKGS=graph. -count=1: gremlins sets each mutant's
+# timeout from how long the first test run took, and a cached run takes
+# no time, which made every mutant of a slower package "time out".
+GREMLINS        ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATE_PKGS     ?= runner graph config redact diag discover glob state
+MUTATE_EFFICACY ?= 90
+mutate:
+	@failed=""; for p in $(MUTATE_PKGS); do \
+	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
+	  GOFLAGS=-count=1 $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient 10 \
+	    --output-statuses lt --threshold-efficacy $(MUTATE_EFFICACY) ./internal/$$p || failed="$$failed $$p"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
 
 # Seconds, no terraform. The bootstrap and S3 state packages still start the
 # emulator (moto) for their tests; the end-to-end tests do not run.

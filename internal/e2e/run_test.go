@@ -96,10 +96,38 @@ func TestApplyPlanOutputDestroy(t *testing.T) {
 
 	// Several units: an object keyed by unit path.
 	r = tr.Must(0, "output", "dev", "--json")
-	var all map[string]map[string]any
+	var all map[string]map[string]struct {
+		Sensitive bool            `json:"sensitive"`
+		Value     json.RawMessage `json:"value"`
+	}
 	if err := json.Unmarshal([]byte(r.Stdout), &all); err != nil || len(all) != 4 {
 		t.Fatalf("output of all units: %v\n%s", err, r.Stdout)
 	}
+	for unit, outs := range all {
+		// Every unit's token is sensitive: present, marked and masked.
+		tok, ok := outs["token"]
+		if !ok || !tok.Sensitive || string(tok.Value) == `"token-of-`+unit+`"` {
+			t.Errorf("output --json of several units: %s token = {sensitive: %t, value: %s}, want it sensitive and masked", unit, tok.Sensitive, tok.Value)
+		}
+		if got := string(outs["value"].Value); !strings.HasPrefix(got, `"`+unit+`(`) {
+			t.Errorf("output --json of several units: %s value = %s", unit, got)
+		}
+	}
+	if strings.Contains(r.Stdout, "token-of-") {
+		t.Errorf("output --json of several units prints a sensitive value:\n%s", r.Stdout)
+	}
+
+	// Text mode masks it too, for one unit and for several; --show-sensitive
+	// is what prints it.
+	for _, args := range [][]string{{"output", "dev", "--unit", "service"}, {"output", "dev"}} {
+		r = tr.Must(0, args...)
+		contains(t, strings.Join(args, " "), r.Stdout, "token = <sensitive>", `value = "service(database(network()))"`)
+		if strings.Contains(r.Stdout, "token-of-") {
+			t.Errorf("%s prints a sensitive value:\n%s", strings.Join(args, " "), r.Stdout)
+		}
+	}
+	r = tr.Must(0, "output", "dev", "--unit", "service", "--show-sensitive")
+	contains(t, "output --show-sensitive", r.Stdout, `token = "token-of-service"`)
 
 	// A second plan is a no-op and starts no init.
 	r = tr.Must(0, "plan", "dev", "--detailed-exitcode")
