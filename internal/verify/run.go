@@ -68,9 +68,13 @@ func (v *Verifier) check(ctx context.Context, s *config.VerifySpec) (r Result) {
 	deadline := start.Add(timeout)
 	for {
 		r.Attempts++
-		actx, cancel := context.WithDeadline(ctx, minTime(deadline, time.Now().Add(attemptTimeout)))
+		attemptDeadline := minTime(deadline, time.Now().Add(attemptTimeout))
+		actx, cancel := context.WithDeadline(ctx, attemptDeadline)
 		o := v.attempt(actx, s)
-		cutShort := actx.Err() != nil && ctx.Err() == nil
+		// A dial or read given the same deadline can return before the
+		// context's own timer fires (on a loaded machine): the clock says
+		// the attempt was cut short even when actx does not yet.
+		cutShort := ctx.Err() == nil && (actx.Err() != nil || !time.Now().Before(attemptDeadline))
 		cancel()
 		secrets = append(secrets, o.secrets...)
 		// An attempt the deadline cut short says only that; the attempt
