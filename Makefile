@@ -48,8 +48,9 @@ mutate:
 	done; \
 	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
 
-# Seconds, no terraform. The bootstrap and S3 state packages still start the
-# emulator (moto) for their tests; the end-to-end tests do not run.
+# Seconds. The bootstrap, S3 state and adopt packages still start the
+# emulator (moto) for their tests, and two cli tests run terraform on
+# terraform_data (no provider); the end-to-end tests do not run.
 test-short:
 	$(GO) test -short ./...
 

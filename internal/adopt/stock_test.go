@@ -20,9 +20,6 @@ import (
 // repository's launcher: every call it makes (tagging, IAM, EC2) must work
 // on stock moto, as on AWS.
 func TestDiscoverStockMoto(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs moto_server")
-	}
 	srv := tftest.StockMoto(t)
 	cfg := srv.AWSConfig(t)
 	ctx := context.Background()

@@ -161,9 +161,6 @@ func contains(t *testing.T, got string, wants ...string) {
 // apply --verify on a terminal (the reviewed apply): the unit whose check
 // fails after it applied fails, and its dependent is skipped.
 func TestReviewedApplyVerify(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform")
-	}
 	dir := testutil.WriteTree(t, map[string]string{
 		"stackctl.hcl":         "project = \"cli\"\nlive_dir = \"live\"\n",
 		"modules/step/main.tf": stepModule,

@@ -79,9 +79,6 @@ func answerAfter(t *testing.T, out *testutil.SyncBuffer, typed io.Writer, n int,
 // claim to be a terminal: the live view, the plans, one question, and a
 // second one for the unit planned on mocks.
 func TestReviewedApplyOnATerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform")
-	}
 	dir := twoUnitTree(t)
 	a, out, typed := terminalApp(t, dir)
 	go func() {
