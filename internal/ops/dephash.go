@@ -148,3 +148,32 @@ func outputValues(st *state.State) map[string]cty.Value {
 	}
 	return vals
 }
+
+// hashDeps identifies dependency outputs by value: a kept plan is current
+// while the outputs it was rendered with are.
+func hashDeps(deps map[string]config.DependencyOutputs) string {
+	names := make([]string, 0, len(deps))
+	for n := range deps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		d := deps[n]
+		fmt.Fprintf(h, "%s\x00%t\x00", n, d.Unknown)
+		outs := make([]string, 0, len(d.Values))
+		for o := range d.Values {
+			outs = append(outs, o)
+		}
+		sort.Strings(outs)
+		for _, o := range outs {
+			v, _ := d.Values[o].UnmarkDeep()
+			b, err := ctyjson.Marshal(v, v.Type())
+			if err != nil {
+				b = []byte(v.GoString())
+			}
+			fmt.Fprintf(h, "%s\x00%s\x00", o, b)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/diag"
 	"github.com/stackctl/stackctl/internal/state"
@@ -118,15 +116,7 @@ func (e *Engine) DependencyOutputs(ctx context.Context, u *config.Unit, mode Dep
 			return nil, err
 		}
 		if !st.Empty() {
-			vals := make(map[string]cty.Value, len(st.Outputs))
-			for name, o := range st.Outputs {
-				v := o.Value
-				if o.Sensitive {
-					v = v.Mark(config.Sensitive)
-				}
-				vals[name] = v
-			}
-			out[d.Name] = config.DependencyOutputs{Values: vals, From: "the state of " + dep.Path + " (" + b.Describe() + ")"}
+			out[d.Name] = config.DependencyOutputs{Values: outputValues(st), From: "the state of " + dep.Path + " (" + b.Describe() + ")"}
 			continue
 		}
 		if mode != StateOnly {
