@@ -69,14 +69,9 @@ func ResourceActions(plan *tfjson.Plan) []ResourceAction {
 	return out
 }
 
-// ShowPlanTextQuiet is ShowPlanText without terraform's copy of it in the
-// unit's output (terraform-exec writes a command's stdout there too): for
-// a plan saved to a file, which the output already showed once.
+// ShowPlanTextQuiet is ShowPlanText without the copy in the unit's
+// output: for a plan saved to a file, which the output already showed
+// once.
 func (w *Workdir) ShowPlanTextQuiet(ctx context.Context, file string, out io.Writer) error {
-	// learnVersion quiets terraform itself and restores the output after:
-	// it must not run inside quietly.
-	if err := w.learnVersion(ctx); err != nil {
-		return err
-	}
-	return w.quietly(func() error { return w.ShowPlanText(ctx, file, out) })
+	return w.runStep(ctx, []string{"show", "-no-color", file}, out)
 }

@@ -107,6 +107,17 @@ func Find(ctx context.Context, o FindOptions) (*Binary, error) {
 	if b := fromRecord(o.RecordFile, cons); b != nil {
 		return b, nil
 	}
+	// The terraform on PATH, when it satisfies the constraint, wins; one
+	// `version -json` says so, where hc-install's search and its version
+	// check would start two processes before the first unit could.
+	if p := terraformOnPath(); p != "" {
+		if abs, err := filepath.Abs(p); err == nil {
+			if v, err := programVersion(ctx, abs); err == nil && (len(cons) == 0 || cons.Check(v)) {
+				writeRecord(o.RecordFile, abs, v)
+				return &Binary{Path: abs, Version: v}, nil
+			}
+		}
+	}
 	sources := []src.Source{}
 	if len(cons) > 0 {
 		sources = append(sources, &fs.Version{Product: product.Terraform, Constraints: cons, ExtraPaths: []string{o.InstallDir}})
@@ -202,23 +213,9 @@ func findProgram(ctx context.Context, o FindOptions) (*Binary, error) {
 		return nil, fmt.Errorf("terraform.binary %q: not found (%v): install it (for OpenTofu: https://opentofu.org/docs/intro/install/) and put it on PATH, or give its path", o.Program, err)
 	}
 	path, _ = filepath.Abs(path)
-	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
+	v, err := programVersion(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("terraform.binary %s does not report its version (%s version -json: %v)", path, path, err)
-	}
-	var doc struct {
-		Version string `json:"terraform_version"`
-	}
-	// Warnings about the user's CLI configuration may come first.
-	if i := bytes.Index(out, []byte("\n{")); i >= 0 && !bytes.HasPrefix(out, []byte("{")) {
-		out = out[i+1:]
-	}
-	if err := json.NewDecoder(bytes.NewReader(out)).Decode(&doc); err != nil || doc.Version == "" {
-		return nil, fmt.Errorf("terraform.binary %s: %s version -json printed no terraform_version: is it terraform or OpenTofu?", path, path)
-	}
-	v, err := version.NewVersion(doc.Version)
-	if err != nil {
-		return nil, fmt.Errorf("terraform.binary %s reports version %q: %v", path, doc.Version, err)
+		return nil, fmt.Errorf("terraform.binary %s: %v", path, err)
 	}
 	if o.Constraint != "" {
 		cons, err := version.NewConstraint(o.Constraint)
@@ -230,4 +227,27 @@ func findProgram(ctx context.Context, o FindOptions) (*Binary, error) {
 		}
 	}
 	return &Binary{Path: path, Version: v}, nil
+}
+
+// programVersion is the version `PATH version -json` reports.
+func programVersion(ctx context.Context, path string) (*version.Version, error) {
+	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
+	if err != nil {
+		return nil, fmt.Errorf("it does not report its version (%s version -json: %v)", path, err)
+	}
+	var doc struct {
+		Version string `json:"terraform_version"`
+	}
+	// Warnings about the user's CLI configuration may come first.
+	if i := bytes.Index(out, []byte("\n{")); i >= 0 && !bytes.HasPrefix(out, []byte("{")) {
+		out = out[i+1:]
+	}
+	if err := json.NewDecoder(bytes.NewReader(out)).Decode(&doc); err != nil || doc.Version == "" {
+		return nil, fmt.Errorf("%s version -json printed no terraform_version: is it terraform or OpenTofu?", path)
+	}
+	v, err := version.NewVersion(doc.Version)
+	if err != nil {
+		return nil, fmt.Errorf("it reports version %q: %v", doc.Version, err)
+	}
+	return v, nil
 }

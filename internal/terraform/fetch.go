@@ -12,8 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
-
 	"github.com/stackctl/stackctl/internal/config"
 )
 
@@ -76,13 +74,10 @@ func (w *Workdir) fetch(ctx context.Context, srcRoot string, overlay map[string]
 		if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 			return fresh, err
 		}
-		if err := w.learnVersion(ctx); err != nil {
-			return fresh, err
-		}
 		// init -from-module also installs the module's providers into the
 		// shared plugin cache, so it waits its turn like any other init.
 		w.s.initMu.Lock()
-		err := w.tf.Init(ctx, tfexec.FromModule(w.unit.Source.Raw), tfexec.Backend(false), tfexec.Get(true))
+		err := w.runStep(ctx, []string{"init", "-no-color", "-input=false", "-from-module=" + w.unit.Source.Raw, "-backend=false", "-get=true", "-upgrade=false"}, w.out)
 		w.s.initMu.Unlock()
 		if err != nil {
 			return fresh, fmt.Errorf("fetching module %s: %w", w.unit.Source.Raw, err)

@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 // EnsureInit runs `terraform init` only when something it depends on
@@ -46,19 +44,8 @@ func (w *Workdir) NeedsInit(backend bool) bool {
 func (w *Workdir) Init(ctx context.Context, backend bool) error {
 	keyPath := filepath.Join(w.Dir, ".terraform", initKeyFile)
 	defer w.lockInit()()
-	opts := []tfexec.InitOption{tfexec.Upgrade(false)}
-	if backend {
-		// The backend settings come from stackctl.hcl; when they change,
-		// the new ones apply as written. State is never migrated silently.
-		opts = append(opts, tfexec.Reconfigure(true))
-	} else {
-		opts = append(opts, tfexec.Backend(false))
-	}
-	if err := w.learnVersion(ctx); err != nil {
+	if err := w.runStep(ctx, initArgs(backend), w.out); err != nil {
 		return err
-	}
-	if err := w.tf.Init(ctx, opts...); err != nil {
-		return classify("init", err)
 	}
 	if err := w.lockBack(); err != nil {
 		return err
@@ -74,4 +61,17 @@ func (w *Workdir) Init(ctx context.Context, backend bool) error {
 		return err
 	}
 	return writeFileAtomic(keyPath, []byte(stored), 0o644)
+}
+
+// initArgs are the arguments of the init Init runs: terraform-exec's for
+// the same options, which it cannot build without first running
+// `terraform version` in the folder.
+func initArgs(backend bool) []string {
+	args := []string{"init", "-no-color", "-input=false", "-get=true", "-upgrade=false"}
+	if backend {
+		// The backend settings come from stackctl.hcl; when they change,
+		// the new ones apply as written. State is never migrated silently.
+		return append(args, "-backend=true", "-reconfigure")
+	}
+	return append(args, "-backend=false")
 }

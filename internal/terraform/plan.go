@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -132,34 +133,30 @@ func (w *Workdir) Plan(ctx context.Context, o PlanOptions) (*Plan, error) {
 	return p, nil
 }
 
-// ShowPlan reads a saved plan file as JSON.
+// ShowPlan reads a saved plan file as JSON. It runs `terraform show`
+// itself rather than through terraform-exec, which would first run
+// `terraform version` in this folder: a third process for every changed
+// unit of a plan.
 func (w *Workdir) ShowPlan(ctx context.Context, file string) (*tfjson.Plan, error) {
-	if err := w.learnVersion(ctx); err != nil {
+	var out bytes.Buffer
+	if err := w.runStep(ctx, []string{"show", "-json", "-no-color", file}, &out); err != nil {
 		return nil, err
 	}
-	var plan *tfjson.Plan
-	err := w.quietly(func() (err error) {
-		plan, err = w.tf.ShowPlanFile(ctx, file)
-		return err
-	})
-	if err != nil {
-		return nil, classify("show", err)
+	var plan tfjson.Plan
+	if err := plan.UnmarshalJSON(out.Bytes()); err != nil {
+		return nil, &Error{Step: "show", Err: fmt.Errorf("reading terraform show -json of %s: %w", file, err)}
 	}
-	return plan, nil
+	if err := plan.Validate(); err != nil {
+		return nil, &Error{Step: "show", Err: fmt.Errorf("terraform show -json of %s: %w", file, err)}
+	}
+	return &plan, nil
 }
 
-// ShowPlanText writes a saved plan as terraform shows it to people: the
-// diff, without the refresh log of the plan run.
+// ShowPlanText writes a saved plan as terraform shows it to people, the
+// diff without the refresh log of the plan run, to out and to the unit's
+// output.
 func (w *Workdir) ShowPlanText(ctx context.Context, file string, out io.Writer) error {
-	if err := w.learnVersion(ctx); err != nil {
-		return err
-	}
-	text, err := w.tf.ShowPlanFileRaw(ctx, file)
-	if err != nil {
-		return classify("show", err)
-	}
-	_, err = io.WriteString(out, text)
-	return err
+	return w.runStep(ctx, []string{"show", "-no-color", file}, io.MultiWriter(w.out, out))
 }
 
 // Discard removes the saved plan.

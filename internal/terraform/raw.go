@@ -1,11 +1,15 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sort"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -16,45 +20,95 @@ import (
 // command a user needs across units. An interrupt reaches terraform as
 // SIGINT, as with every other command.
 func (w *Workdir) Raw(ctx context.Context, args []string) error {
-	if err := w.learnVersion(ctx); err != nil {
-		return err
+	_, err := w.run(ctx, args, w.out)
+	return rawError(err, args)
+}
+
+// run starts terraform with args in the working folder the way
+// terraform-exec does (the session's environment, stdout and stderr to
+// the unit's writer, SIGINT on cancel and a kill only after WaitDelay),
+// with its stdout to stdout,
+// but without the `terraform version` check terraform-exec runs first
+// in every working folder: the session learnt the version once, and on a
+// cold tree that check was a second process per unit. It returns what
+// terraform wrote to stderr, for the error.
+func (w *Workdir) run(ctx context.Context, args []string, stdout io.Writer) (stderr string, err error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
 	}
 	cmd := exec.Command(w.s.Binary.Path, args...)
 	cmd.Dir = w.Dir
-	env := make([]string, 0, len(w.s.env)+1)
+	env := make([]string, 0, len(w.s.env)+2)
 	for k, v := range w.s.env {
 		env = append(env, k+"="+v)
 	}
 	sort.Strings(env)
 	cmd.Env = append(env, "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	cmd.Stdout, cmd.Stderr = w.out, w.out
+	var errBuf lockedBuffer
+	cmd.Stdout, cmd.Stderr = stdout, io.MultiWriter(w.out, &errBuf)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting terraform: %w", err)
+		return "", fmt.Errorf("starting terraform: %w", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		return rawError(err, args)
+		return errBuf.String(), err
 	case <-ctx.Done():
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
 		case err := <-done:
-			return &Error{Step: args[0], Err: fmt.Errorf("%w: %v", ctx.Err(), err)}
+			return errBuf.String(), fmt.Errorf("%w: %v", ctx.Err(), err)
 		case <-timer(WaitDelay):
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-done
-			return &Error{Step: args[0], Err: ctx.Err()}
+			return errBuf.String(), ctx.Err()
 		}
 	}
+}
+
+// runStep runs terraform like run and returns its failure as
+// terraform-exec would: the exit status followed by what terraform wrote
+// to stderr, which classify reads.
+func (w *Workdir) runStep(ctx context.Context, args []string, stdout io.Writer) error {
+	stderr, err := w.run(ctx, args, stdout)
+	if err == nil {
+		return nil
+	}
+	if stderr != "" {
+		err = fmt.Errorf("%w\n%s", err, stderr)
+	}
+	return classify(args[0], err)
 }
 
 func rawError(err error, args []string) error {
 	if err == nil {
 		return nil
 	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return classify(args[0], err)
+	}
 	return classify(args[0], fmt.Errorf("terraform %v: %w (its output is above and in the unit's log)", args, err))
+}
+
+// lockedBuffer is a buffer the process's output copier and the caller
+// may use from different goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func timer(d time.Duration) <-chan time.Time { return time.After(d) }
