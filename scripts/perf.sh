@@ -9,6 +9,9 @@
 #      `terraform init` times / PARALLELISM;
 #   3. no-op plan against the sum of bare `terraform plan` times /
 #      PARALLELISM;
+#   3b. cold apply (no caches, every unit changed) against the bare init
+#      and apply sums; each figure also against bare terraform's CPU time
+#      divided by the CPUs;
 #   4. `stackctl graph` time and peak RSS (/usr/bin/time) on generated trees
 #      of GRAPH_UNITS units, next to the peak RSS of `stackctl --version`
 #      (the baseline: the binary and the Go runtime, before any tree).
@@ -38,6 +41,13 @@ unset TF_CLI_CONFIG_FILE TF_PLUGIN_CACHE_DIR TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI
 export CHECKPOINT_DISABLE=1 STACKCTL_OFFLINE=1 CI=
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# children_cpu VAR: the user+sys milliseconds of every child this shell
+# has waited for so far (bash's `times`, second line), into VAR. `times`
+# runs in this shell, not in $(...): a subshell has children of its own.
+children_cpu() {
+  times >"$work/times"
+  printf -v "$1" '%s' "$(tail -1 "$work/times" | awk '{t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60000 + a[2] * 1000 }; printf "%d\n", t}')"
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
 sc="$work/stackctl"
@@ -59,72 +69,107 @@ mapfile -t dirs < <(ls -d .stackctl/cache/bench/*/*/src)
 # bare VERB ARGS...: the summed time of terraform VERB in every working
 # folder, one after another, in $sum. (Not run in $(...), where a failing
 # terraform would go unnoticed.)
+# Its CPU time (user+sys of the terraform processes) goes in $cpu.
 bare() {
-  local total=0 t0 d
+  local total=0 t0 d c0 c1
+  children_cpu c0
   for d in "${dirs[@]}"; do
     t0=$(date +%s%N)
     (cd "$d" && terraform "$@" >/dev/null) || { echo "perf: terraform $1 failed in $d" >&2; exit 1; }
     total=$(( total + $(ms "$t0") ))
   done
   sum=$total
+  children_cpu c1
+  cpu=$(( c1 - c0 ))
+}
+# timed CMD...: run stackctl, its wall time in $wall and the CPU time of it
+# and its terraform processes in $cpu.
+timed() {
+  local t0 c0 c1 rc=0
+  children_cpu c0
+  t0=$(date +%s%N)
+  "$@" >/dev/null || rc=$?
+  wall=$(ms "$t0")
+  children_cpu c1
+  cpu=$(( c1 - c0 ))
+  return "$rc"
 }
 
-apply_sc=() apply_bare=()
+apply_sc=() apply_bare=() apply_sc_cpu=() apply_bare_cpu=()
 for i in $(seq "$runs"); do
-  t0=$(date +%s%N)
-  STACKCTL_PERF_REVISION="stackctl-$i" "$sc" apply bench --auto-approve -p "$par" --stream >/dev/null
-  apply_sc+=("$(ms "$t0")")
+  STACKCTL_PERF_REVISION="stackctl-$i" timed "$sc" apply bench --auto-approve -p "$par" --stream
+  apply_sc+=("$wall") apply_sc_cpu+=("$cpu")
   # The same change for bare terraform: -var wins over the tfvars stackctl
   # wrote, so every unit changes again.
   bare apply -auto-approve -input=false -var "revision=bare-$i"
-  apply_bare+=("$sum")
+  apply_bare+=("$sum") apply_bare_cpu+=("$cpu")
 done
 
 # No-op: stackctl applies one revision, then neither it nor bare terraform
 # (which reads stackctl's tfvars) has anything to change.
 STACKCTL_PERF_REVISION=noop "$sc" apply bench --auto-approve -p "$par" --stream >/dev/null
-plan_sc=() plan_bare=()
+plan_sc=() plan_bare=() plan_sc_cpu=() plan_bare_cpu=()
 for _ in $(seq "$runs"); do
-  t0=$(date +%s%N)
-  STACKCTL_PERF_REVISION=noop "$sc" plan bench --detailed-exitcode -p "$par" --stream >/dev/null ||
+  STACKCTL_PERF_REVISION=noop timed "$sc" plan bench --detailed-exitcode -p "$par" --stream ||
     { echo "perf: the no-op plan was not a no-op (exit $?)" >&2; exit 1; }
-  plan_sc+=("$(ms "$t0")")
+  plan_sc+=("$wall") plan_sc_cpu+=("$cpu")
   bare plan -input=false -detailed-exitcode
-  plan_bare+=("$sum")
+  plan_bare+=("$sum") plan_bare_cpu+=("$cpu")
 done
 
 # Cold: no working folders, no plugin or terraform caches (state, outside
 # the caches, stays). Bare terraform init runs in the folders stackctl just
 # prepared, with its .terraform and lock file removed first.
-init_sc=() init_bare=()
+init_sc=() init_bare=() init_sc_cpu=() init_bare_cpu=()
 for _ in $(seq "$runs"); do
   rm -rf .stackctl/cache .stackctl/plugins
-  t0=$(date +%s%N)
-  "$sc" init bench -p "$par" --stream >/dev/null
-  init_sc+=("$(ms "$t0")")
+  timed "$sc" init bench -p "$par" --stream
+  init_sc+=("$wall") init_sc_cpu+=("$cpu")
   for d in "${dirs[@]}"; do rm -rf "$d/.terraform" "$d/.terraform.lock.hcl"; done
   bare init -input=false
-  init_bare+=("$sum")
+  init_bare+=("$sum") init_bare_cpu+=("$cpu")
+done
+
+# Cold apply: no working folders and no caches, every unit changed: init
+# of the units that wait for their dependencies runs meanwhile (issue 14
+# item 2). Its floor is the bare init and apply sums together.
+coldapply_sc=() coldapply_bare=() coldapply_sc_cpu=() coldapply_bare_cpu=()
+for i in $(seq "$runs"); do
+  rm -rf .stackctl/cache .stackctl/plugins
+  STACKCTL_PERF_REVISION="cold-$i" timed "$sc" apply bench --auto-approve -p "$par" --stream
+  coldapply_sc+=("$wall") coldapply_sc_cpu+=("$cpu")
+  for d in "${dirs[@]}"; do rm -rf "$d/.terraform" "$d/.terraform.lock.hcl"; done
+  bare init -input=false
+  s1=$sum c1=$cpu
+  bare apply -auto-approve -input=false -var "revision=bare-cold-$i"
+  coldapply_bare+=("$(( s1 + sum ))") coldapply_bare_cpu+=("$(( c1 + cpu ))")
 done
 
 # Two floors: the sum divided by PARALLELISM, and by the parallelism the
 # machine offers (no more terraform processes at once than CPUs: plans and
 # applies of terraform_data are CPU-bound).
 offered=$(( par < cpus ? par : cpus ))
-report() { # name, stackctl times, bare sums
-  local name=$1; shift
-  local -n s=$1 b=$2
-  local sm bm
+# A third floor: bare terraform's CPU time / CPUs. terraform itself uses
+# more than one core now and then (its collector), so the same work on
+# two cores cannot end before its CPU time / 2, whatever sum/2 says.
+report() { # name, the variables' prefix: stackctl times, bare sums, their CPU times
+  local name=$1
+  local -n s=${2}_sc b=${2}_bare sc_cpu=${2}_sc_cpu b_cpu=${2}_bare_cpu
+  local sm bm scm bcm
   sm=$(printf '%s\n' "${s[@]}" | median)
   bm=$(printf '%s\n' "${b[@]}" | median)
-  printf '%-10s stackctl %6d ms | bare terraform summed %6d ms | floor sum/%d %6d ms, ratio %s | floor sum/%d %6d ms, ratio %s   (stackctl runs: %s; bare sums: %s)\n' \
-    "$name" "$sm" "$bm" "$par" $(( bm / par )) "$(ratio "$sm" $(( bm / par )))" "$offered" $(( bm / offered )) "$(ratio "$sm" $(( bm / offered )))" "${s[*]}" "${b[*]}"
+  scm=$(printf '%s\n' "${sc_cpu[@]}" | median)
+  bcm=$(printf '%s\n' "${b_cpu[@]}" | median)
+  printf '%-10s stackctl %6d ms | bare summed %6d ms | floor sum/%d %6d ms, ratio %s | floor sum/%d %6d ms, ratio %s | CPU: stackctl %d ms, bare %d ms, floor cpu/%d %d ms, ratio %s   (stackctl runs: %s; bare sums: %s)\n' \
+    "$name" "$sm" "$bm" "$par" $(( bm / par )) "$(ratio "$sm" $(( bm / par )))" "$offered" $(( bm / offered )) "$(ratio "$sm" $(( bm / offered )))" \
+    "$scm" "$bcm" "$cpus" $(( bcm / cpus )) "$(ratio "$sm" $(( bcm / cpus )))" "${s[*]}" "${b[*]}"
 }
 echo
-echo "medians of $runs; floors: the bare sum / PARALLELISM ($par) and / the CPUs it can use ($offered)"
-report apply apply_sc apply_bare
-report "cold init" init_sc init_bare
-report "no-op plan" plan_sc plan_bare
+echo "medians of $runs; floors: the bare sum / PARALLELISM ($par), / the CPUs it can use ($offered), and bare CPU time / CPUs ($cpus)"
+report apply apply
+report "cold init" init
+report "cold apply" coldapply
+report "no-op plan" plan
 
 # --- graph of large trees: time and peak memory ----------------------------
 peak() { # one run of the command: its wall time in $tm (ms), peak RSS in $kb
