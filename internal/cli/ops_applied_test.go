@@ -56,6 +56,8 @@ func TestCommandsOnAnAppliedTree(t *testing.T) {
 		{args: []string{"drift", "dev", "--format", "html"}, code: 1, err: []string{`--format "html" is not a drift report`}},
 		{args: []string{"drift", "dev", "--json", "--format", "markdown"}, code: 1, err: []string{"--json and --format markdown ask for two reports"}},
 		{args: []string{"drift", "dev", "--", "-refresh=false"}, code: 1, err: []string{"drift takes no terraform arguments"}},
+		{args: []string{"providers", "lock", "dev", "--unit", "net"}, out: []string{"[net] ▶ providers lock", "providers lock dev: 1 succeeded"}, notOut: []string{"[app]"}},
+		{args: []string{"providers", "lock", "dev", "--platform", "linux-amd64"}, code: 1, err: []string{`--platform "linux-amd64" is not an OS_ARCH name`}},
 		{args: []string{"apply", "dev", "--auto-approve"}, out: []string{"apply dev: 2 succeeded"}},
 		{args: []string{"apply", "dev"}, code: 1, err: []string{"apply needs --auto-approve"}},
 	}
