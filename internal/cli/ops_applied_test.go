@@ -79,6 +79,16 @@ func TestCommandsOnAnAppliedTree(t *testing.T) {
 	// Every unit's full output is logged, where the summary says; the
 	// last command was the apply.
 	has(t, "net's apply log", readFile(t, filepath.Join(dir, ".stackctl/logs/dev/net/apply.log")), "Apply complete!")
+	// No log holds the sensitive output either.
+	err := filepath.WalkDir(filepath.Join(dir, ".stackctl/logs"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(readFile(t, p), secretValue) {
+			t.Errorf("%s holds the secret", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A reviewed apply on a terminal where nothing changes asks nothing; with

@@ -60,7 +60,7 @@ type result struct {
 	out, err string
 }
 
-// must runs stackctl and fails the test unless it exits with code.
+// mustRun runs stackctl and fails the test unless it exits with code.
 func mustRun(t *testing.T, dir string, code int, args ...string) result {
 	t.Helper()
 	return mustRunWith(t, dir, invocation{}, code, args...)
