@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
-
-	"github.com/stackctl/stackctl/internal/iostreams"
-	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 // runIn runs stackctl in process in dir, as Main does, with no terminal
@@ -15,27 +10,7 @@ import (
 // printed.
 func runIn(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errOut testutil.SyncBuffer
-	env := map[string]string{"CHECKPOINT_DISABLE": "1", "STACKCTL_OFFLINE": "1"}
-	a := &app{streams: iostreams.Test(strings.NewReader(""), &out, &errOut), getenv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		environ: []string{"CHECKPOINT_DISABLE=1", "HOME=" + t.TempDir()}, cwd: dir}
-	ua := a.build()
-	full, pass := reorderArgs(ua, append([]string{"stackctl"}, args...))
-	a.passThrough = pass
-	err := ua.RunContext(context.Background(), full)
-	code := 0
-	var ee *exitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-		if !ee.printed && ee.err != nil {
-			errOut.Write([]byte("stackctl: " + ee.err.Error() + "\n"))
-		}
-	case err != nil:
-		code = 1
-		errOut.Write([]byte("stackctl: " + err.Error() + "\n"))
-	}
-	return code, out.String(), errOut.String()
+	return runWith(t, dir, invocation{}, args...)
 }
 
 // The commands that need no terraform, run in process on a real tree:

@@ -33,7 +33,12 @@ func (a *app) runReviewed(ctx context.Context, e *ops.Engine, o *runOptions) err
 	}
 	question, pending := reviewQuestion(e, plans, destroy)
 	if pending == 0 {
-		fmt.Fprintf(a.streams.Out, "\nNo changes: the selected units of %s match their configuration; nothing to %s.\n", e.Env(), o.Command)
+		// With --json stdout holds the JSON alone, for jq.
+		w := a.streams.Out
+		if o.JSON {
+			w = a.streams.ErrOut
+		}
+		fmt.Fprintf(w, "\nNo changes: the selected units of %s match their configuration; nothing to %s.\n", e.Env(), o.Command)
 		if o.JSON {
 			return report.NewSummary(plans, report.SummaryOptions{LogPath: progress.LogPath}).WriteJSON(a.streams.Out)
 		}

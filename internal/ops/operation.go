@@ -206,6 +206,13 @@ func (e *Engine) Run(ctx context.Context, op Operation, o RunOptions) (*Result, 
 		u.io = wio
 		defer done()
 		res, err := op.Steps(ctx, u)
+		if u.out != nil {
+			// The masking writer holds a last line without its newline
+			// (terraform output -raw) and lines that may end in the start
+			// of a wrapped secret until it is flushed: without this they
+			// never reached the terminal or the log.
+			_ = u.out.Flush()
+		}
 		if err != nil && u.stalledMessage() != "" && !errors.Is(err, context.Canceled) {
 			err = &UnitError{Message: u.stalledMessage() + "; it was stopped", Err: err}
 		}
