@@ -30,6 +30,8 @@ func importTree(t *testing.T) *tree {
 		"live/dev/net/unit.hcl":   "source = \"../../../modules/step\"\ninputs = { name = \"net\" }\n",
 		"live/dev/fresh/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = \"fresh\" }\n",
 		"live/dev/other/unit.hcl": "source = \"../../../modules/step\"\ninputs = { name = \"other\" }\n",
+		"modules/guarded/main.tf": guardedModule,
+		"live/dev/bad/unit.hcl":   "source = \"../../../modules/guarded\"\ninputs = { name = \"bad\" }\n",
 	})
 }
 
@@ -117,5 +119,25 @@ func TestImportThatDoesMoreIsNotApplied(t *testing.T) {
 	}
 	if slices.Contains(rec.stepsOf("fresh"), "apply") {
 		t.Error("an import without verify applied something")
+	}
+}
+
+// An import whose plan fails leaves the unit folder as it was: the files
+// reach it only once a plan has read the objects.
+func TestFailedImportWritesNothingInTheUnitFolder(t *testing.T) {
+	tr := importTree(t)
+	specs := map[string]ImportSpec{"bad": importsOf(t, "adopted", "terraform_data.adopted", "id-5")}
+	res, _ := tr.run("import", ImportPlan(specs, true), "bad")
+	bad := outcome(t, res, "bad")
+	if bad.Status != Failed || bad.Err == nil || !strings.Contains(bad.Err.Error(), "precondition") {
+		t.Fatalf("bad: %s %v", bad.Status, bad.Err)
+	}
+	entries, err := os.ReadDir(tr.path("live/dev/bad"))
+	if err != nil || len(entries) != 1 || entries[0].Name() != "unit.hcl" {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the unit folder after a failed import holds %q (%v), want unit.hcl alone", names, err)
 	}
 }
