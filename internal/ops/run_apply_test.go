@@ -143,6 +143,20 @@ func TestChainLifecycle(t *testing.T) {
 		}
 	})
 
+	t.Run("which terraform commands write", func(t *testing.T) {
+		for args, want := range map[string]bool{
+			"apply": true, "state rm": true, "state mv": true, "import": true,
+			"state list": false, "plan": false, "output": false, "state": false, "": false,
+		} {
+			if got := Writes(strings.Fields(args)); got != want {
+				t.Errorf("Writes(%q) = %v", args, got)
+			}
+		}
+		if !RunCommand([]string{"state", "rm", "x"}).Writes || RunCommand([]string{"state", "list"}).Writes {
+			t.Error("run does not read state fresh for a command that writes it")
+		}
+	})
+
 	t.Run("state read by the commands that read it", func(t *testing.T) {
 		e := tr.load("")
 		ctx := context.Background()

@@ -136,6 +136,9 @@ func TestRejectedInputPointsAtItsLine(t *testing.T) {
 		!strings.Contains(x.Summary, `input "size" (unit sized)`) || !strings.Contains(x.Detail, "size must be below 10") {
 		t.Errorf("diagnostic %s:%d %q %q", x.Subject.Filename, x.Subject.Start.Line, x.Summary, x.Detail)
 	}
+	if msg := d.Error(); !strings.HasPrefix(msg, "live/dev/sized/unit.hcl:4") || !strings.Contains(msg, `input "size"`) {
+		t.Errorf("as one line: %q", msg)
+	}
 }
 
 // A state locked by another run past --lock-timeout fails the unit naming

@@ -141,3 +141,24 @@ func TestFailedImportWritesNothingInTheUnitFolder(t *testing.T) {
 		t.Errorf("the unit folder after a failed import holds %q (%v), want unit.hcl alone", names, err)
 	}
 }
+
+// What import --discover found becomes ImportPlan's specs, by suggested
+// unit; a resource without a unit, a known type or an address is left out.
+func TestDiscoveredImports(t *testing.T) {
+	specs, err := DiscoveredImports([]*adopt.Unmanaged{
+		{Unit: "net", Type: "aws_vpc", Address: "aws_vpc.main", ID: "vpc-1"},
+		{Unit: "net", Type: "aws_subnet", Address: "aws_subnet.a", ID: "subnet-1"},
+		{Unit: "", Type: "aws_vpc", Address: "aws_vpc.other", ID: "vpc-2"},
+		{Unit: "app", Type: "", Address: "", ID: "arn:aws:x"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := specs["net"]
+	if len(specs) != 1 || net.Name != "discovered" || len(net.Imports) != 2 || net.Imports[1].To.String() != "aws_subnet.a" || net.Imports[1].ID != "subnet-1" {
+		t.Errorf("specs %+v", specs)
+	}
+	if _, err := DiscoveredImports([]*adopt.Unmanaged{{Unit: "net", Type: "aws_vpc", Address: "not an address!", ID: "x"}}); err == nil {
+		t.Error("a bad address was taken")
+	}
+}
