@@ -67,7 +67,12 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 	if err != nil {
 		return UnitResult{}, err
 	}
+	// A unit without state yet (st is nil) holds nothing an import could
+	// clash with.
 	for _, imp := range spec.Imports {
+		if st == nil {
+			break
+		}
 		if _, inst, err := st.Instance(imp.To.String()); err == nil && inst != nil {
 			return UnitResult{}, &UnitError{Message: fmt.Sprintf("%s is already in the state of %s (%s): there is nothing to import; `terraform state rm` it first to import another object there", imp.To, u.Path(), b.Describe())}
 		}
