@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stackctl/stackctl/internal/terraform"
 	"github.com/stackctl/stackctl/internal/verify"
 )
 
@@ -86,9 +87,13 @@ func TestValidateWarnsAndFails(t *testing.T) {
 		t.Errorf("loose's output:\n%s", out)
 	}
 	// terraform's diagnostics are in the unit's output; the failure counts
-	// them.
-	if err := outcome(t, res, "broken").Err; err == nil || !strings.Contains(err.Error(), "terraform validate found 1 error(s)") {
+	// them, names the first and says the step was validate.
+	err := outcome(t, res, "broken").Err
+	var te *terraform.Error
+	if err == nil || !strings.Contains(err.Error(), "terraform validate found 1 error(s); the first: Reference to undeclared input variable (main.tf line") {
 		t.Errorf("broken: %v", err)
+	} else if !errors.As(err, &te) || te.Step != "validate" {
+		t.Errorf("broken failed in step %v, want validate: %v", te, err)
 	}
 	if out := rec.output("broken"); !strings.Contains(out, "undeclared input variable") {
 		t.Errorf("broken's output does not say what is wrong:\n%s", out)

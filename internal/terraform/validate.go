@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -24,14 +25,27 @@ func (w *Workdir) Validate(ctx context.Context, out io.Writer) error {
 		return classify("validate", err)
 	}
 	var errs int
+	var first string
 	for _, d := range res.Diagnostics {
 		fmt.Fprintln(out, formatDiagnostic(d))
 		if d.Severity == tfjson.DiagnosticSeverityError {
+			if errs == 0 {
+				first = d.Summary
+				if d.Range != nil {
+					first = fmt.Sprintf("%s (%s line %d)", d.Summary, d.Range.Filename, d.Range.Start.Line)
+				}
+			}
 			errs++
 		}
 	}
 	if !res.Valid || errs > 0 {
-		return fmt.Errorf("terraform validate found %d error(s)", errs)
+		// Step "validate", and the first error named: the summary line is
+		// all many people read, and the rest is in the unit's output.
+		msg := fmt.Sprintf("terraform validate found %d error(s)", errs)
+		if first != "" {
+			msg += "; the first: " + first
+		}
+		return &Error{Step: "validate", Err: errors.New(msg)}
 	}
 	fmt.Fprintln(out, "Success! The configuration is valid.")
 	return nil
