@@ -5,6 +5,7 @@ package iostreams
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -99,6 +100,10 @@ func (s *IOStreams) Width() int {
 	return 100
 }
 
+// ErrNoAnswer is a question whose input ended before any answer: stdin
+// closed or empty, as in a pipeline with nothing more to say.
+var ErrNoAnswer = errors.New("no answer: the input ended before one was typed (only 'yes' approves)")
+
 // Confirm asks a yes/no question on stderr and reads the answer from
 // stdin; only "yes" counts, as with terraform.
 func (s *IOStreams) Confirm(question string) (bool, error) {
@@ -125,6 +130,9 @@ func (s *IOStreams) ConfirmContext(ctx context.Context, question string) (bool, 
 		return false, ctx.Err()
 	case a := <-ch:
 		if a.err != nil && a.line == "" {
+			if errors.Is(a.err, io.EOF) {
+				return false, ErrNoAnswer
+			}
 			return false, a.err
 		}
 		return strings.TrimSpace(a.line) == "yes", nil
