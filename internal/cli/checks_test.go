@@ -11,21 +11,7 @@ import (
 func checksTree(t *testing.T) string {
 	t.Helper()
 	dir := twoUnitTree(t)
-	writeFile(t, dir, "live/dev/net/unit.hcl", `source = "../../../modules/step"
-inputs = { name = "net" }
-verify "named" {
-  assert {
-    condition = outputs.value == "net()"
-    message   = "net outputs ${outputs.value}"
-  }
-}
-verify "upstream" {
-  assert {
-    condition = outputs.value == "net(upstream)"
-    message   = "net has no upstream"
-  }
-}
-`)
+	writeFile(t, dir, "live/dev/net/unit.hcl", netWithChecks)
 	writeFile(t, dir, "live/prod/env.hcl", "vars = {}\n")
 	writeFile(t, dir, "live/prod/net/unit.hcl", "source = \"../../../modules/step\"\ninputs = { name = \"net-prod\" }\n")
 	mustRun(t, dir, 0, "apply", "dev", "--auto-approve")

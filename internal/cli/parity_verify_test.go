@@ -158,14 +158,9 @@ func contains(t *testing.T, got string, wants ...string) {
 	}
 }
 
-// apply --verify on a terminal (the reviewed apply): the unit whose check
-// fails after it applied fails, and its dependent is skipped.
-func TestReviewedApplyVerify(t *testing.T) {
-	dir := testutil.WriteTree(t, map[string]string{
-		"stackctl.hcl":         "project = \"cli\"\nlive_dir = \"live\"\n",
-		"modules/step/main.tf": stepModule,
-		"live/dev/env.hcl":     "vars = {}\n",
-		"live/dev/net/unit.hcl": `source = "../../../modules/step"
+// netWithChecks is net's unit.hcl with two verify blocks: named holds
+// for an applied net, upstream never does (net has no upstream).
+const netWithChecks = `source = "../../../modules/step"
 inputs = { name = "net" }
 verify "named" {
   assert {
@@ -179,7 +174,16 @@ verify "upstream" {
     message   = "net has no upstream"
   }
 }
-`,
+`
+
+// apply --verify on a terminal (the reviewed apply): the unit whose check
+// fails after it applied fails, and its dependent is skipped.
+func TestReviewedApplyVerify(t *testing.T) {
+	dir := testutil.WriteTree(t, map[string]string{
+		"stackctl.hcl":          "project = \"cli\"\nlive_dir = \"live\"\n",
+		"modules/step/main.tf":  stepModule,
+		"live/dev/env.hcl":      "vars = {}\n",
+		"live/dev/net/unit.hcl": netWithChecks,
 		"live/dev/app/unit.hcl": `source = "../../../modules/step"
 dependency "net" {
   path = "../net"

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"sort"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -44,7 +43,9 @@ func (w *Workdir) run(ctx context.Context, args []string, stdout io.Writer) (std
 	}
 	sort.Strings(env)
 	cmd.Env = append(env, "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	var errBuf lockedBuffer
+	// Read only after Wait, which returns once exec's copying of stderr
+	// is done: no lock needed.
+	var errBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = stdout, io.MultiWriter(w.out, &errBuf)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -90,25 +91,6 @@ func rawError(err error, args []string) error {
 		return classify(args[0], err)
 	}
 	return classify(args[0], fmt.Errorf("terraform %v: %w (its output is above and in the unit's log)", args, err))
-}
-
-// lockedBuffer is a buffer the process's output copier and the caller
-// may use from different goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func timer(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -5,32 +5,20 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
-
-	"github.com/stackctl/stackctl/internal/config"
-
-	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 // TestWorkdirPlanApply runs the real terraform through one working folder:
 // init only when needed, a failed plan leaves no plan file behind, and a
 // plan with changes is counted and applied.
 func TestWorkdirPlanApply(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform; skipped with -short")
-	}
 	t.Parallel()
-	root := t.TempDir()
-	mod := filepath.Join(root, "modules", "app")
-	unitDir := filepath.Join(root, "live", "dev", "app")
-	for path, content := range map[string]string{
-		filepath.Join(mod, "main.tf"): `
+	wd, out := workdirFor(t, `
 variable "ok" { type = bool }
 resource "terraform_data" "x" {
   input = "hello"
@@ -42,32 +30,10 @@ resource "terraform_data" "x" {
   }
 }
 output "out" { value = terraform_data.x.output }
-`,
-		filepath.Join(unitDir, "unit.hcl"): `source = "../../../modules/app"`,
-	} {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+`)
+	root := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := NewSession(ctx, SessionOptions{RootDir: root, PluginCacheDir: filepath.Join(root, ".stackctl", "plugins"), Offline: true, Environ: os.Environ()})
-	if err != nil {
-		t.Fatalf("%v (these tests need terraform 1.11 on PATH: https://developer.hashicorp.com/terraform/install)", err)
-	}
-	u := &config.Unit{
-		Path: "app", Name: "app", Dir: unitDir, File: filepath.Join(unitDir, "unit.hcl"),
-		Source:  config.Source{Raw: "../../../modules/app", Local: true, Dir: mod},
-		Backend: config.Backend{Type: config.BackendLocal, Config: map[string]cty.Value{"path": cty.StringVal(filepath.Join(root, ".stackctl", "state", "dev", "app", "terraform.tfstate"))}},
-	}
-	out := &testutil.SyncBuffer{}
-	wd, err := s.Prepare(ctx, "dev", u, out)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !wd.NeedsInit(true) {
 		t.Fatal("a new working folder does not need init")
 	}
