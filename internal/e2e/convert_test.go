@@ -3,7 +3,6 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"github.com/stackctl/stackctl/internal/testutil/e2e"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/stackctl/stackctl/internal/testutil/e2e"
 )
 
 // The module repository of the live-example fixture: two tags, v0.7.0 and
