@@ -82,6 +82,18 @@ bare() {
   children_cpu c1
   cpu=$(( c1 - c0 ))
 }
+# bare_parallel VERB ARGS...: bare terraform VERB in every working folder,
+# PARALLELISM at a time with no regard to dependencies (xargs -P): the
+# wall time in $pwall. What running that many terraform processes at once
+# costs on this machine, which no orchestrator beats.
+bare_parallel() {
+  local t0
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2016 # $1 and $@ are the inner shell's
+  printf '%s\n' "${dirs[@]}" | xargs -P "$par" -I{} sh -c 'cd "$1" && shift && terraform "$@" >/dev/null' sh {} "$@" ||
+    { echo "perf: terraform $1 failed (in parallel)" >&2; exit 1; }
+  pwall=$(ms "$t0")
+}
 # timed CMD...: run stackctl, its wall time in $wall and the CPU time of it
 # and its terraform processes in $cpu.
 timed() {
@@ -95,7 +107,7 @@ timed() {
   return "$rc"
 }
 
-apply_sc=() apply_bare=() apply_sc_cpu=() apply_bare_cpu=()
+apply_sc=() apply_bare=() apply_sc_cpu=() apply_bare_cpu=() apply_par=()
 for i in $(seq "$runs"); do
   STACKCTL_PERF_REVISION="stackctl-$i" timed "$sc" apply bench --auto-approve -p "$par" --stream
   apply_sc+=("$wall") apply_sc_cpu+=("$cpu")
@@ -103,24 +115,28 @@ for i in $(seq "$runs"); do
   # wrote, so every unit changes again.
   bare apply -auto-approve -input=false -var "revision=bare-$i"
   apply_bare+=("$sum") apply_bare_cpu+=("$cpu")
+  bare_parallel apply -auto-approve -input=false -var "revision=barep-$i"
+  apply_par+=("$pwall")
 done
 
 # No-op: stackctl applies one revision, then neither it nor bare terraform
 # (which reads stackctl's tfvars) has anything to change.
 STACKCTL_PERF_REVISION=noop "$sc" apply bench --auto-approve -p "$par" --stream >/dev/null
-plan_sc=() plan_bare=() plan_sc_cpu=() plan_bare_cpu=()
+plan_sc=() plan_bare=() plan_sc_cpu=() plan_bare_cpu=() plan_par=()
 for _ in $(seq "$runs"); do
   STACKCTL_PERF_REVISION=noop timed "$sc" plan bench --detailed-exitcode -p "$par" --stream ||
     { echo "perf: the no-op plan was not a no-op (exit $?)" >&2; exit 1; }
   plan_sc+=("$wall") plan_sc_cpu+=("$cpu")
   bare plan -input=false -detailed-exitcode
   plan_bare+=("$sum") plan_bare_cpu+=("$cpu")
+  bare_parallel plan -input=false -detailed-exitcode
+  plan_par+=("$pwall")
 done
 
 # Cold: no working folders, no plugin or terraform caches (state, outside
 # the caches, stays). Bare terraform init runs in the folders stackctl just
 # prepared, with its .terraform and lock file removed first.
-init_sc=() init_bare=() init_sc_cpu=() init_bare_cpu=()
+init_sc=() init_bare=() init_sc_cpu=() init_bare_cpu=() init_par=()
 for _ in $(seq "$runs"); do
   rm -rf .stackctl/cache .stackctl/plugins
   timed "$sc" init bench -p "$par" --stream
@@ -128,12 +144,15 @@ for _ in $(seq "$runs"); do
   for d in "${dirs[@]}"; do rm -rf "$d/.terraform" "$d/.terraform.lock.hcl"; done
   bare init -input=false
   init_bare+=("$sum") init_bare_cpu+=("$cpu")
+  for d in "${dirs[@]}"; do rm -rf "$d/.terraform" "$d/.terraform.lock.hcl"; done
+  bare_parallel init -input=false
+  init_par+=("$pwall")
 done
 
 # Cold apply: no working folders and no caches, every unit changed: init
 # of the units that wait for their dependencies runs meanwhile (issue 14
 # item 2). Its floor is the bare init and apply sums together.
-coldapply_sc=() coldapply_bare=() coldapply_sc_cpu=() coldapply_bare_cpu=()
+coldapply_sc=() coldapply_bare=() coldapply_sc_cpu=() coldapply_bare_cpu=() coldapply_par=()
 for i in $(seq "$runs"); do
   rm -rf .stackctl/cache .stackctl/plugins
   STACKCTL_PERF_REVISION="cold-$i" timed "$sc" apply bench --auto-approve -p "$par" --stream
@@ -143,6 +162,11 @@ for i in $(seq "$runs"); do
   s1=$sum c1=$cpu
   bare apply -auto-approve -input=false -var "revision=bare-cold-$i"
   coldapply_bare+=("$(( s1 + sum ))") coldapply_bare_cpu+=("$(( c1 + cpu ))")
+  for d in "${dirs[@]}"; do rm -rf "$d/.terraform" "$d/.terraform.lock.hcl"; done
+  bare_parallel init -input=false
+  p1=$pwall
+  bare_parallel apply -auto-approve -input=false -var "revision=barep-cold-$i"
+  coldapply_par+=("$(( p1 + pwall ))")
 done
 
 # Two floors: the sum divided by PARALLELISM, and by the parallelism the
@@ -160,9 +184,16 @@ report() { # name, the variables' prefix: stackctl times, bare sums, their CPU t
   bm=$(printf '%s\n' "${b[@]}" | median)
   scm=$(printf '%s\n' "${sc_cpu[@]}" | median)
   bcm=$(printf '%s\n' "${b_cpu[@]}" | median)
-  printf '%-10s stackctl %6d ms | bare summed %6d ms | floor sum/%d %6d ms, ratio %s | floor sum/%d %6d ms, ratio %s | CPU: stackctl %d ms, bare %d ms, floor cpu/%d %d ms, ratio %s   (stackctl runs: %s; bare sums: %s)\n' \
+  printf '%-10s stackctl %6d ms | bare summed %6d ms | floor sum/%d %6d ms, ratio %s | floor sum/%d %6d ms, ratio %s | CPU: stackctl %d ms, bare %d ms, floor cpu/%d %d ms, ratio %s' \
     "$name" "$sm" "$bm" "$par" $(( bm / par )) "$(ratio "$sm" $(( bm / par )))" "$offered" $(( bm / offered )) "$(ratio "$sm" $(( bm / offered )))" \
-    "$scm" "$bcm" "$cpus" $(( bcm / cpus )) "$(ratio "$sm" $(( bcm / cpus )))" "${s[*]}" "${b[*]}"
+    "$scm" "$bcm" "$cpus" $(( bcm / cpus )) "$(ratio "$sm" $(( bcm / cpus )))"
+  local -n p=${2}_par
+  if [ "${#p[@]}" -gt 0 ]; then
+    local pm
+    pm=$(printf '%s\n' "${p[@]}" | median)
+    printf ' | bare %d at a time %d ms, ratio %s' "$par" "$pm" "$(ratio "$sm" "$pm")"
+  fi
+  printf '   (stackctl runs: %s; bare sums: %s)\n' "${s[*]}" "${b[*]}"
 }
 echo
 echo "medians of $runs; floors: the bare sum / PARALLELISM ($par), / the CPUs it can use ($offered), and bare CPU time / CPUs ($cpus)"
