@@ -48,9 +48,10 @@ mutate:
 	done; \
 	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
 
-# Seconds. The bootstrap, S3 state and adopt packages still start the
-# emulator (moto) for their tests, and two cli tests run terraform on
-# terraform_data (no provider); the end-to-end tests do not run.
+# About a minute. The ops, cli and terraform tests run the real terraform
+# in process on trees of terraform_data (no provider, no network); the
+# bootstrap, S3 state and adopt packages start the emulator (moto); the
+# end-to-end tests do not run.
 test-short:
 	$(GO) test -short ./...
 
