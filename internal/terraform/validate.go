@@ -1,10 +1,13 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -13,16 +16,9 @@ import (
 // Validate runs `terraform validate` and writes its diagnostics to out in
 // the form terraform prints them. It fails when there is any error.
 func (w *Workdir) Validate(ctx context.Context, out io.Writer) error {
-	if err := w.learnVersion(ctx); err != nil {
-		return err
-	}
-	var res *tfjson.ValidateOutput
-	err := w.quietly(func() (err error) {
-		res, err = w.tf.Validate(ctx)
-		return err
-	})
+	res, err := w.validateJSON(ctx)
 	if err != nil {
-		return classify("validate", err)
+		return err
 	}
 	var errs int
 	var first string
@@ -64,4 +60,28 @@ func formatDiagnostic(d tfjson.Diagnostic) string {
 		fmt.Fprintf(&b, "\n\n%s", d.Detail)
 	}
 	return b.String()
+}
+
+// validateJSON runs `terraform validate -json` itself, not through
+// terraform-exec, whose version check would be a second process per unit.
+// terraform exits 1 when the configuration is invalid, with the JSON
+// still on stdout: that is a result, not a failure to run.
+func (w *Workdir) validateJSON(ctx context.Context) (*tfjson.ValidateOutput, error) {
+	var stdout bytes.Buffer
+	stderr, err := w.run(ctx, []string{"validate", "-no-color", "-json"}, &stdout)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		if stderr != "" {
+			err = fmt.Errorf("%w\n%s", err, stderr)
+		}
+		return nil, classify("validate", err)
+	}
+	var res tfjson.ValidateOutput
+	if jerr := json.Unmarshal(stdout.Bytes(), &res); jerr != nil {
+		if err != nil {
+			return nil, classify("validate", fmt.Errorf("%w\n%s", err, stderr))
+		}
+		return nil, &Error{Step: "validate", Err: fmt.Errorf("reading terraform validate -json: %w", jerr)}
+	}
+	return &res, nil
 }
