@@ -21,3 +21,13 @@ func TestLockOnMissingBucketIsNotLocked(t *testing.T) {
 		t.Fatalf("Lock() on a missing bucket = %v; want ErrBucketNotFound, not ErrLocked", err)
 	}
 }
+
+// A state written while its digest cannot be recorded is a failed write:
+// terraform would refuse the object whose digest does not match.
+func TestWriteRawFailsWhenTheDigestCannotBeWritten(t *testing.T) {
+	t.Parallel()
+	b := openBackend(t, map[string]cty.Value{"bucket": cty.StringVal(newBucket(t)), "key": cty.StringVal("k"), "dynamodb_table": cty.StringVal("no-such-table")})
+	if _, err := b.WriteRaw(context.Background(), []byte(seedState)); !errors.Is(err, ErrLockTableNotFound) {
+		t.Fatalf("WriteRaw with a missing digest table: %v; want ErrLockTableNotFound", err)
+	}
+}
