@@ -20,10 +20,12 @@ func TestAttributeIndexBounds(t *testing.T) {
 			t.Errorf("set ports[%d]: %v; want ErrNoAttribute", n, err)
 		}
 	}
-	if err := i.SetAttribute(8080, "ports", 1); err != nil {
-		t.Fatal(err)
+	for n, v := range []int{8000, 8443} {
+		if err := i.SetAttribute(v, "ports", n); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if string(i.Attributes) != `{"ports":[80,8080]}` {
-		t.Errorf("after setting ports[1]: %s", i.Attributes)
+	if string(i.Attributes) != `{"ports":[8000,8443]}` {
+		t.Errorf("after setting ports[0] and ports[1]: %s", i.Attributes)
 	}
 }
