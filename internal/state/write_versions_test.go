@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -66,8 +67,11 @@ func TestWriteVerifiesTheVersionReadBack(t *testing.T) {
 		t.Fatalf("Write with matching versions = %+v, %v", w, err)
 	}
 	m.readBack = "v9"
-	if _, err := Write(ctx, m, backups, lock, &State{Lineage: "l", Serial: w.Serial}); !errors.Is(err, ErrVerify) {
-		t.Errorf("Write whose read-back is another version: %v; want ErrVerify", err)
+	_, err = Write(ctx, m, backups, lock, &State{Lineage: "l", Serial: w.Serial})
+	// The state it replaced is in a backup, and the error says where.
+	list, _ := backups.List()
+	if !errors.Is(err, ErrVerify) || len(list) != 1 || !strings.HasSuffix(err.Error(), "; the previous state is kept in "+list[0].Path) {
+		t.Errorf("Write whose read-back is another version: %v (backups %v); want ErrVerify naming the backup", err, list)
 	}
 }
 
