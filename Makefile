@@ -40,6 +40,9 @@ fuzz-smoke:
 # goes in GOFLAGS, not --test-cpu: gremlins 0.6.0 passes that as the one
 # argument "-cpu 1", which go test hands to the test binary as an unknown
 # flag, so every mutant "failed" its tests and counted as killed.
+GREMLINS        ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATE_PKGS     ?= runner graph config redact diag discover glob state hclfmt markdown ci
+MUTATE_EFFICACY ?= 90
 mutate:
 	@failed=""; for p in $(MUTATE_PKGS); do \
 	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
