@@ -40,13 +40,18 @@ fuzz-smoke:
 # goes in GOFLAGS, not --test-cpu: gremlins 0.6.0 passes that as the one
 # argument "-cpu 1", which go test hands to the test binary as an unknown
 # flag, so every mutant "failed" its tests and counted as killed.
-GREMLINS        ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+# scripts/mutate/go comes first on PATH: a mutant that does not compile is
+# counted as not viable there, not as killed.
+# gremlins is installed into bin/ and run from there: under `go run` the
+# go command puts GOROOT/bin first on its children's PATH, past the wrapper.
+GREMLINS        ?= $(CURDIR)/bin/gremlins
 MUTATE_PKGS     ?= runner graph config redact diag discover glob state hclfmt markdown ci
 MUTATE_EFFICACY ?= 90
 mutate:
-	@failed=""; for p in $(MUTATE_PKGS); do \
+	@if [ "$(GREMLINS)" = "$(CURDIR)/bin/gremlins" ]; then GOBIN=$(CURDIR)/bin $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0; fi
+	@failed=""; real=$$(command -v $(GO)); for p in $(MUTATE_PKGS); do \
 	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
-	  GOFLAGS="-count=1 -cpu=1 -short" $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
+	  PATH="$(CURDIR)/scripts/mutate:$$PATH" MUTATE_GO="$$real" GOFLAGS="-count=1 -cpu=1 -short" $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
 	    --output-statuses lt --threshold-efficacy $(MUTATE_EFFICACY) ./internal/$$p || failed="$$failed $$p"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
