@@ -30,20 +30,20 @@ fuzz-smoke:
 	done
 
 # Mutation testing (docs/testing.md): gremlins changes the code of each pure
-# package one small edit at a time and runs the package's tests against
-# every change; efficacy is the share of changes the tests catch. Not part
-# of `make test`: it takes minutes per package. One worker and one CPU per
-# test run, so that it shares the machine; one package:
+# package one small edit at a time and runs the package's -short tests
+# against every change; efficacy is the share of changes the tests catch.
+# Not part of `make test`: it takes minutes per package. One worker and one
+# CPU per test run, so that it shares the machine; one package:
 # make mutate MUTATE_PKGS=graph. -count=1: gremlins sets each mutant's
 # timeout from how long the first test run took, and a cached run takes
-# no time, which made every mutant of a slower package "time out".
-GREMLINS        ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATE_PKGS     ?= runner graph config redact diag discover glob state
-MUTATE_EFFICACY ?= 90
+# no time, which made every mutant of a slower package "time out". -cpu=1
+# goes in GOFLAGS, not --test-cpu: gremlins 0.6.0 passes that as the one
+# argument "-cpu 1", which go test hands to the test binary as an unknown
+# flag, so every mutant "failed" its tests and counted as killed.
 mutate:
 	@failed=""; for p in $(MUTATE_PKGS); do \
 	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
-	  GOFLAGS=-count=1 $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient 10 \
+	  GOFLAGS="-count=1 -cpu=1 -short" $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
 	    --output-statuses lt --threshold-efficacy $(MUTATE_EFFICACY) ./internal/$$p || failed="$$failed $$p"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
