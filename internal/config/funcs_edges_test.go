@@ -78,3 +78,41 @@ func TestClosestBreaksTiesByName(t *testing.T) {
 		t.Errorf("closest beyond distance 2 = %q", got)
 	}
 }
+
+// MaxFileSize is the largest file read, whole; one byte more is refused.
+// The files are sparse: nothing is written to disk.
+func TestReadRegularSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	for size, ok := range map[int64]bool{MaxFileSize: true, MaxFileSize + 1: false} {
+		p := filepath.Join(dir, "f")
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(p, size); err != nil {
+			t.Fatal(err)
+		}
+		b, err := readRegular(p)
+		if ok && (err != nil || int64(len(b)) != size) {
+			t.Errorf("%d bytes: read %d, %v", size, len(b), err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "more than the 16 MiB")) {
+			t.Errorf("%d bytes: %v", size, err)
+		}
+	}
+}
+
+// A NUL byte makes a file not text also as its very first byte, and the
+// diagnostic points at it.
+func TestNotTextAtTheFirstByte(t *testing.T) {
+	d := notText([]byte("\x00locals {}\n"), "unit.hcl")
+	if d == nil || d.Subject.Start.Line != 1 || d.Subject.Start.Column != 1 || !strings.Contains(d.Detail, "byte 0 (line 1)") {
+		t.Fatalf("%+v", d)
+	}
+	d = notText([]byte("a = 1\nb = \"\xff\"\n"), "unit.hcl")
+	if d == nil || d.Subject.Start.Line != 2 || d.Subject.Start.Column != 6 {
+		t.Fatalf("%+v", d)
+	}
+	if notText([]byte("a = \"é\"\n"), "unit.hcl") != nil {
+		t.Fatal("UTF-8 text reported as not text")
+	}
+}
