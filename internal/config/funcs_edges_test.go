@@ -105,7 +105,7 @@ func TestReadRegularSizeLimit(t *testing.T) {
 // diagnostic points at it.
 func TestNotTextAtTheFirstByte(t *testing.T) {
 	d := notText([]byte("\x00locals {}\n"), "unit.hcl")
-	if d == nil || d.Subject.Start.Line != 1 || d.Subject.Start.Column != 1 || !strings.Contains(d.Detail, "byte 0 (line 1)") {
+	if d == nil || d.Subject.Start.Line != 1 || d.Subject.Start.Column != 1 || d.Subject.End.Byte != 1 || d.Subject.End.Column != 2 || !strings.Contains(d.Detail, "byte 0 (line 1)") {
 		t.Fatalf("%+v", d)
 	}
 	d = notText([]byte("a = 1\nb = \"\xff\"\n"), "unit.hcl")

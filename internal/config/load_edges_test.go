@@ -133,3 +133,18 @@ func TestMissingOutputOfADependencyWithNone(t *testing.T) {
 		t.Fatalf("%v", diags)
 	}
 }
+
+// The retry block's bounds are allowed: 1 and 20 attempts, waits of 0s and
+// 10m; one step beyond each is refused.
+func TestRetryBounds(t *testing.T) {
+	for block, ok := range map[string]bool{
+		"max_attempts = 1": true, "max_attempts = 20": true, "max_attempts = 21": false,
+		`wait = "0s"`: true, `wait = "10m"`: true, `wait = "-1s"`: false, `wait = "10m1s"`: false,
+	} {
+		files := map[string]string{"stackctl.hcl": "project = \"p\"\nretry {\n  " + block + "\n}\n", "infra/live/dev/env.hcl": "", "infra/live/dev/a/unit.hcl": ""}
+		_, diags := load(t, files, "dev", nil)
+		if diags.HasErrors() == ok {
+			t.Errorf("retry { %s }: %v", block, diags)
+		}
+	}
+}
