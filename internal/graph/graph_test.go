@@ -27,6 +27,20 @@ func TestOrderIsDeterministicAndRespectsDependencies(t *testing.T) {
 	}
 }
 
+// A unit freed by the one just taken can rank before every unit already
+// waiting (b, freed by a, before y and z) or after them all (zz, freed by
+// b): ties are always broken by name, never by when a unit became ready.
+func TestOrderMergesNewlyReadyUnitsByName(t *testing.T) {
+	g, cycle := New([]string{"a", "z", "b", "zz", "y"}, map[string][]string{"b": {"a"}, "zz": {"b"}})
+	if cycle != nil {
+		t.Fatalf("unexpected cycle %v", cycle)
+	}
+	want := []string{"a", "b", "y", "z", "zz"}
+	if got := g.Order(); !slices.Equal(got, want) {
+		t.Fatalf("order %v, want %v", got, want)
+	}
+}
+
 func TestCycleListsEveryUnitOnIt(t *testing.T) {
 	_, cycle := New([]string{"a", "b", "c", "d"}, map[string][]string{"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
 	slices.Sort(cycle)

@@ -123,8 +123,13 @@ func (r *Writer) Write(p []byte) (int, error) {
 func (r *Writer) emit(b []byte, final bool) error {
 	wrap := wrappable(r.secrets)
 	if len(wrap) == 0 && len(r.held) == 0 {
-		_, err := r.w.Write(r.learnAndScrub(b))
-		return err
+		// An ID learned here may have spaces, and the lines after it in b
+		// may wrap it: then b takes the wrapping path below.
+		r.learn(b)
+		if wrap = wrappable(r.secrets); len(wrap) == 0 {
+			_, err := r.w.Write(r.scrub(b))
+			return err
+		}
 	}
 	lines := append(r.held, bytes.SplitAfter(b, []byte("\n"))...)
 	if n := len(lines); n > 0 && len(lines[n-1]) == 0 {
@@ -162,14 +167,13 @@ func (r *Writer) Flush() error {
 	return r.emit(b, true)
 }
 
-// learnAndScrub learns the secret IDs the lines reveal, then masks.
-func (r *Writer) learnAndScrub(b []byte) []byte {
+// learn takes the secret IDs the lines reveal.
+func (r *Writer) learn(b []byte) {
 	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
 		if ids := learnIDs(line); len(ids) > 0 {
 			r.add(ids)
 		}
 	}
-	return r.scrub(b)
 }
 
 // Mask masks every secret the writer knows, given or learned, in s: for
