@@ -11,11 +11,11 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/stackctl/stackctl/internal/graph"
@@ -112,10 +112,7 @@ func (r Result[T]) Event() Event {
 // Run runs job for every selected unit and returns the results in run order
 // (units that never started last, in dependency order).
 func Run[T any](ctx context.Context, o Options, job Job[T]) []Result[T] {
-	par := o.Parallelism
-	if par < 1 {
-		par = 1
-	}
+	par := max(o.Parallelism, 1)
 	order := o.Graph.OrderOf(o.Selected)
 	if o.Reverse {
 		slices.Reverse(order)
@@ -227,10 +224,8 @@ func Run[T any](ctx context.Context, o Options, job Job[T]) []Result[T] {
 				newly = append(newly, d)
 			}
 		}
-		if len(newly) > 0 {
-			ready = append(ready, newly...)
-			sort.Slice(ready, func(i, j int) bool { return rank[ready[i]] < rank[ready[j]] })
-		}
+		ready = append(ready, newly...)
+		slices.SortFunc(ready, func(a, b string) int { return cmp.Compare(rank[a], rank[b]) })
 	}
 	for _, n := range order {
 		if finished[n] {
