@@ -41,7 +41,9 @@ fuzz-smoke:
 # argument "-cpu 1", which go test hands to the test binary as an unknown
 # flag, so every mutant "failed" its tests and counted as killed.
 # scripts/mutate/go comes first on PATH: a mutant that does not compile is
-# counted as not viable there, not as killed.
+# counted as not viable there, not as killed. The gate is
+# scripts/mutate/efficacy: the efficacy without the mutants listed, with
+# their reasons, in scripts/mutate/equivalent.txt.
 # gremlins is installed into bin/ and run from there: under `go run` the
 # go command puts GOROOT/bin first on its children's PATH, past the wrapper.
 GREMLINS        ?= $(CURDIR)/bin/gremlins
@@ -52,7 +54,9 @@ mutate:
 	@failed=""; real=$$(command -v $(GO)); for p in $(MUTATE_PKGS); do \
 	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
 	  PATH="$(CURDIR)/scripts/mutate:$$PATH" MUTATE_GO="$$real" GOFLAGS="-count=1 -cpu=1 -short" $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
-	    --output-statuses lt --threshold-efficacy $(MUTATE_EFFICACY) ./internal/$$p || failed="$$failed $$p"; \
+	    --output-statuses lt --output $(CURDIR)/bin/mutate-$$(echo $$p | tr / -).json ./internal/$$p && \
+	  $(GO) run ./scripts/mutate/efficacy -pkg $$p -min $(MUTATE_EFFICACY) -equivalent scripts/mutate/equivalent.txt \
+	    $(CURDIR)/bin/mutate-$$(echo $$p | tr / -).json || failed="$$failed $$p"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "efficacy below $(MUTATE_EFFICACY) % (or gremlins failed) in:$$failed"; exit 1; fi
 
