@@ -40,6 +40,8 @@ fuzz-smoke:
 # goes in GOFLAGS, not --test-cpu: gremlins 0.6.0 passes that as the one
 # argument "-cpu 1", which go test hands to the test binary as an unknown
 # flag, so every mutant "failed" its tests and counted as killed.
+# -parallel=8: -cpu=1 would also cap t.Parallel tests at one at a time,
+# and verify's tests mostly wait on deadlines (8 s alone, 42 s in a row).
 # scripts/mutate/go comes first on PATH: a mutant that does not compile is
 # counted as not viable there, not as killed. The gate is
 # scripts/mutate/efficacy: the efficacy without the mutants listed, with
@@ -53,7 +55,7 @@ mutate:
 	@if [ "$(GREMLINS)" = "$(CURDIR)/bin/gremlins" ]; then GOBIN=$(CURDIR)/bin $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0; fi
 	@failed=""; real=$$(command -v $(GO)); for p in $(MUTATE_PKGS); do \
 	  echo "== gremlins ./internal/$$p (efficacy wanted: $(MUTATE_EFFICACY) %)"; \
-	  PATH="$(CURDIR)/scripts/mutate:$$PATH" MUTATE_GO="$$real" GOFLAGS="-count=1 -cpu=1 -short" $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
+	  PATH="$(CURDIR)/scripts/mutate:$$PATH" MUTATE_GO="$$real" GOFLAGS="-count=1 -cpu=1 -parallel=8 -short" $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
 	    --output-statuses lt --output $(CURDIR)/bin/mutate-$$(echo $$p | tr / -).json ./internal/$$p && \
 	  $(GO) run ./scripts/mutate/efficacy -pkg $$p -min $(MUTATE_EFFICACY) -equivalent scripts/mutate/equivalent.txt \
 	    $(CURDIR)/bin/mutate-$$(echo $$p | tr / -).json || failed="$$failed $$p"; \

@@ -16,6 +16,7 @@ import (
 // certificate must cover, while the connection goes to the balancer. The
 // hostname itself resolves nowhere (no --resolve, no DNS in tests).
 func TestConnectTo(t *testing.T) {
+	t.Parallel()
 	ca := newCA(t)
 	cert := ca.leaf(t, 90*24*time.Hour, "app.verify.test")
 	var mu sync.Mutex

@@ -16,6 +16,7 @@ import (
 )
 
 func TestTLSCertificate(t *testing.T) {
+	t.Parallel()
 	ca := newCA(t)
 	ok := ca.leaf(t, 90*24*time.Hour, "app.verify.test", "www.verify.test")
 	wrong := ca.leaf(t, 90*24*time.Hour, "other.verify.test")
@@ -72,9 +73,27 @@ verify "expiring" {
 	if r := got["expiring"]; r.Passed || !strings.Contains(r.Reason, "want more than 30") {
 		t.Errorf("expiring: %+v", r)
 	}
-	// Without --ca-file the test CA is unknown.
-	opts.CAFile = ""
-	got = run(t, verifier(t, opts), specs[:1])
+}
+
+// Without --ca-file the test CA is unknown: the same certificate that
+// covers the name fails.
+func TestTLSCertificateUnknownCA(t *testing.T) {
+	t.Parallel()
+	ca := newCA(t)
+	port := httpsServer(t, ca.leaf(t, 90*24*time.Hour, "app.verify.test"), http.NotFoundHandler())
+	specs := load(t, `
+verify "covered" {
+  tls {
+    host = "app.verify.test"
+    port = outputs.port
+  }
+}
+`, map[string]cty.Value{"port": str(port)})
+	res, err := ParseResolve("app.verify.test:" + port + ":127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := run(t, verifier(t, Options{Resolve: []Resolve{res}, Timeout: 8 * time.Second}), specs)
 	if r := got["covered"]; r.Passed || !strings.Contains(r.Reason, "does not chain to the system roots") {
 		t.Errorf("without --ca-file: %+v", r)
 	}
@@ -95,6 +114,7 @@ func gateway(key string) http.Handler {
 }
 
 func TestBackendRefusesWithoutItsKey(t *testing.T) {
+	t.Parallel()
 	const key = "gw-key-5f3c9a1e7d"
 	base := httpServer(t, gateway(key))
 	specs := load(t, `
@@ -163,6 +183,7 @@ func v(m map[string]Result) []Result {
 }
 
 func TestJWTIssuer(t *testing.T) {
+	t.Parallel()
 	const issuer = "https://auth.example.test/"
 	token := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"`+issuer+`","sub":"svc"}`)) + ".c2lnbmF0dXJl"
 	mux := http.NewServeMux()
@@ -215,6 +236,7 @@ verify "token" {
 }
 
 func TestRetriesUntilReady(t *testing.T) {
+	t.Parallel()
 	ready := time.Now().Add(2 * time.Second)
 	var requests atomic.Int32
 	base := httpServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -266,6 +288,7 @@ verify "count" {
 }
 
 func TestDNS(t *testing.T) {
+	t.Parallel()
 	specs := load(t, `
 verify "localhost" {
   dns {
