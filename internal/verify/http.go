@@ -173,7 +173,7 @@ func (v *Verifier) checkJWTIssuer(ctx context.Context, j *config.JWTIssuerCheck)
 		if err != nil {
 			return outcome{reason: err.Error()}
 		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if resp.StatusCode/100 != 2 {
 			return outcome{reason: "token endpoint answered " + resp.Status + ", want 2xx"}
 		}
 		token, err := tokenFrom(body, j.TokenField)
