@@ -136,6 +136,9 @@ verify "a" {
     expect = "10.0.3.7"
   }
 }
+verify "any_type" {
+  dns { name = "app.verify.test" }
+}
 verify "cname" {
   dns {
     name   = "www.verify.test"
@@ -177,6 +180,7 @@ verify "missing" {
 	got := run(t, verifier(t, Options{Resolver: resolver}), specs)
 	for name, want := range map[string]string{
 		"a":               "app.verify.test resolves to 10.0.3.7",
+		"any_type":        "app.verify.test resolves to 10.0.3.7",
 		"cname":           "www.verify.test resolves to app.verify.test",
 		"cname_elsewhere": "www.verify.test resolves to app.verify.test, not APP.elsewhere.test.",
 		"txt":             "txt.verify.test resolves to Site-Verification=AbC",
@@ -184,8 +188,11 @@ verify "missing" {
 		"missing":         "missing.verify.test does not resolve (no such host)",
 	} {
 		r := got[name]
-		if r.Passed != (name == "a" || name == "cname" || name == "txt") || !strings.HasPrefix(r.Reason, want) {
+		if r.Passed != (name == "a" || name == "any_type" || name == "cname" || name == "txt") || !strings.HasPrefix(r.Reason, want) {
 			t.Errorf("%s: got %+v, want the reason %q", name, r, want)
 		}
+	}
+	if a, untyped := got["a"].Target, got["any_type"].Target; a != "app.verify.test A" || untyped != "app.verify.test" {
+		t.Errorf("targets: %q with a type, %q without", a, untyped)
 	}
 }

@@ -2,6 +2,8 @@ package verify
 
 import (
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,5 +35,34 @@ verify "default_interval" {
 	}
 	if r := got["default_interval"]; r.Passed || r.Attempts != 1 || r.Reason != "answered 503 Service Unavailable, want 2xx" {
 		t.Errorf("default_interval: want one attempt, the next being past the deadline, got %+v", r)
+	}
+}
+
+// The reason a failing check gives is the last complete attempt's: an
+// attempt its deadline cut short says only that, so it keeps the one
+// before.
+func TestReasonOfTheLastCompleteAttempt(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	base := httpServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch n.Add(1) {
+		case 1:
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+		case 2:
+			http.Error(w, "gone", http.StatusNotFound)
+		default:
+			<-r.Context().Done()
+		}
+	}))
+	specs := load(t, `
+verify "flapping" {
+  timeout  = "2s"
+  interval = "100ms"
+  http { url = outputs.url }
+}
+`, map[string]cty.Value{"url": str(base)})
+	r := run(t, verifier(t, Options{}), specs)["flapping"]
+	if r.Passed || r.Attempts != 3 || !strings.HasPrefix(r.Reason, "answered 404 Not Found, want 2xx (still failing after 3 attempts over ") {
+		t.Errorf("want the second attempt's reason after 3 attempts, got %+v", r)
 	}
 }

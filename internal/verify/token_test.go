@@ -65,6 +65,9 @@ verify "refused" {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
+	if r := got["id_token"]; r.Target != "POST "+base+"/json" {
+		t.Errorf("id_token: target %q", r.Target)
+	}
 	if r := got["refused"]; r.Passed || !strings.HasPrefix(r.Reason, "token endpoint answered 401 Unauthorized, want 2xx") {
 		t.Errorf("refused: %+v", r)
 	}
