@@ -75,8 +75,8 @@ verify "expiring" {
 	}
 }
 
-// Without --ca-file the test CA is unknown: the same certificate that
-// covers the name fails.
+// A certificate from a CA the verifier does not know fails, and the
+// reason says where it looked: the system roots, and --ca-file when given.
 func TestTLSCertificateUnknownCA(t *testing.T) {
 	t.Parallel()
 	ca := newCA(t)
@@ -93,9 +93,53 @@ verify "covered" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := run(t, verifier(t, Options{Resolve: []Resolve{res}, Timeout: 8 * time.Second}), specs)
-	if r := got["covered"]; r.Passed || !strings.Contains(r.Reason, "does not chain to the system roots") {
-		t.Errorf("without --ca-file: %+v", r)
+	for name, tc := range map[string]struct{ caFile, want string }{
+		"without --ca-file":         {"", "does not chain to the system roots ("},
+		"with another CA's ca-file": {newCA(t).pemFile, "does not chain to the system roots or --ca-file ("},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := run(t, verifier(t, Options{Resolve: []Resolve{res}, CAFile: tc.caFile, Timeout: 8 * time.Second}), specs)
+			if r := got["covered"]; r.Passed || !strings.Contains(r.Reason, tc.want) {
+				t.Errorf("want the reason to say %q, got %+v", tc.want, r)
+			}
+		})
+	}
+}
+
+// A certificate must expire in more than min_days days: one with exactly
+// that many left fails.
+func TestTLSMinDays(t *testing.T) {
+	t.Parallel()
+	ca := newCA(t)
+	port := httpsServer(t, ca.leaf(t, 30*24*time.Hour+time.Hour, "app.verify.test"), http.NotFoundHandler())
+	specs := load(t, `
+verify "thirty_left" {
+  timeout = "1s"
+  tls {
+    host     = "app.verify.test"
+    port     = outputs.port
+    min_days = 30
+  }
+}
+verify "twenty_nine" {
+  tls {
+    host     = "app.verify.test"
+    port     = outputs.port
+    min_days = 29
+  }
+}
+`, map[string]cty.Value{"port": str(port)})
+	res, err := ParseResolve("app.verify.test:" + port + ":127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := run(t, verifier(t, Options{Resolve: []Resolve{res}, CAFile: ca.pemFile, Timeout: 8 * time.Second}), specs)
+	if r := got["thirty_left"]; r.Passed || !strings.Contains(r.Reason, "(in 30 days), want more than 30") {
+		t.Errorf("thirty_left: %+v", r)
+	}
+	if r := got["twenty_nine"]; !r.Passed || !strings.HasSuffix(r.Reason, "(in 30 days)") {
+		t.Errorf("twenty_nine: %+v", r)
 	}
 }
 
@@ -320,22 +364,5 @@ verify "missing" {
 	}
 	if r := got["missing"]; r.Passed || !strings.HasPrefix(r.Reason, "missing.dev.example.test does not resolve") {
 		t.Errorf("missing: %+v", r)
-	}
-}
-
-func TestParseResolve(t *testing.T) {
-	for in, want := range map[string]Resolve{
-		"App.Example.com:443:10.0.3.7": {"app.example.com", "443", "10.0.3.7"},
-		"app.example.com:8443:[::1]":   {"app.example.com", "8443", "::1"},
-	} {
-		got, err := ParseResolve(in)
-		if err != nil || got != want {
-			t.Errorf("ParseResolve(%q) = %+v, %v", in, got, err)
-		}
-	}
-	for _, bad := range []string{"app.example.com:443", "app.example.com:443:not-an-ip", ":443:10.0.0.1"} {
-		if _, err := ParseResolve(bad); err == nil {
-			t.Errorf("ParseResolve(%q): want an error", bad)
-		}
 	}
 }

@@ -75,7 +75,7 @@ verify "fine" {
 		t.Fatalf("diagnostics: %s", diags)
 	}
 	got := run(t, verifier(t, Options{}), specs)
-	if r := got["uses_missing_output"]; r.Passed || !strings.HasPrefix(r.Reason, "cannot be evaluated: infra/live/dev/web/unit.hcl:4:11: Unknown output in verify uses_missing_output") {
+	if r := got["uses_missing_output"]; r.Passed || !strings.HasPrefix(r.Reason, "cannot be evaluated: infra/live/dev/web/unit.hcl:4:11: Unknown output in verify uses_missing_output: Unit web has no output \"missing_url\"") {
 		t.Errorf("uses_missing_output: %+v", r)
 	}
 	if r := got["fine"]; !r.Passed {
