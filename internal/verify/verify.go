@@ -97,7 +97,9 @@ func New(opts Options) (*Verifier, error) {
 	if opts.Resolver == nil {
 		opts.Resolver = net.DefaultResolver
 	}
-	v := &Verifier{opts: opts, resolve: map[string]string{}, dialer: &net.Dialer{Timeout: 10 * time.Second}}
+	v := &Verifier{opts: opts, resolve: map[string]string{}, dialer: &net.Dialer{}}
+	// No dial timeout of its own: every attempt's context has a deadline
+	// (attemptTimeout at most), which bounds the dial as well.
 	for _, r := range opts.Resolve {
 		v.resolve[net.JoinHostPort(r.Host, r.Port)] = net.JoinHostPort(r.Addr, r.Port)
 	}
@@ -120,7 +122,7 @@ func loadCAFile(path string) (*x509.CertPool, error) {
 	if err != nil {
 		pool = x509.NewCertPool()
 	}
-	n := 0
+	found := false
 	for {
 		var block *pem.Block
 		block, b = pem.Decode(b)
@@ -135,9 +137,9 @@ func loadCAFile(path string) (*x509.CertPool, error) {
 			return nil, fmt.Errorf("--ca-file %s: %w", path, err)
 		}
 		pool.AddCert(cert)
-		n++
+		found = true
 	}
-	if n == 0 {
+	if !found {
 		return nil, errors.New("--ca-file " + path + ": no PEM certificate in it")
 	}
 	return pool, nil
