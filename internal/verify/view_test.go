@@ -103,3 +103,37 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
+
+// A report whose checks all passed is not shown in bold.
+func TestMarkdownOfPassingReport(t *testing.T) {
+	rep := NewReport("dev", []Result{{Unit: "web", Name: "up", Kind: "http", Passed: true, Reason: "answered 200 OK"}}, 1500*time.Millisecond)
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	if !strings.Contains(b.String(), "\n1 check passed in 1.5s\n") || strings.Contains(b.String(), "**") {
+		t.Errorf("markdown:\n%s", b.String())
+	}
+}
+
+func TestDurationsAndFirstLines(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		9900 * time.Millisecond:  "9.9s",
+		10 * time.Second:         "10s",
+		10400 * time.Millisecond: "10s",
+		90 * time.Second:         "1m30s",
+	} {
+		if got := seconds(d); got != want {
+			t.Errorf("seconds(%s) = %s, want %s", d, got, want)
+		}
+	}
+	// Cut at 12 runes, the last one an ellipsis.
+	for _, tc := range []struct{ in, want string }{
+		{"fits exactly", "fits exactly"},
+		{"one too long!", "one too lon…"},
+		{"first\nsecond line", "first"},
+		{"naïve cafés!", "naïve cafés!"},
+	} {
+		if got := firstLine(tc.in, 12); got != tc.want {
+			t.Errorf("firstLine(%q, 12) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
