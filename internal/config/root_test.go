@@ -60,9 +60,9 @@ locals { b = 2 }
 func TestRootErrors(t *testing.T) {
 	for src, want := range map[string]string{
 		`project = ""`: `stackctl.hcl:1:11: Empty project; project must name the project`,
-		"project = \"p\"\nterraform { binary = \"\" }": `stackctl.hcl:2:22: Empty binary; binary names the program to run instead of terraform`,
-		"project = \"p\"\nterraform {}\nterraform {}": `stackctl.hcl:3:1: Duplicate terraform block; Only one terraform block is allowed; the first is at stackctl.hcl:2:1.`,
-		"project = \"p\"\nretry {}\nlocals {}\nretry {}":  `stackctl.hcl:4:1: Duplicate retry block; Only one retry block is allowed; the first is at stackctl.hcl:2:1.`,
+		"project = \"p\"\nterraform { binary = \"\" }":   `stackctl.hcl:2:22: Empty binary; binary names the program to run instead of terraform`,
+		"project = \"p\"\nterraform {}\nterraform {}":    `stackctl.hcl:3:1: Duplicate terraform block; Only one terraform block is allowed; the first is at stackctl.hcl:2:1.`,
+		"project = \"p\"\nretry {}\nlocals {}\nretry {}": `stackctl.hcl:4:1: Duplicate retry block; Only one retry block is allowed; the first is at stackctl.hcl:2:1.`,
 	} {
 		dir := testutil.WriteTree(t, map[string]string{"stackctl.hcl": src})
 		l := NewLoader(Options{Dir: dir})
