@@ -57,6 +57,9 @@ func TestGenerateFromASingleLayer(t *testing.T) {
 	for name, files := range map[string]map[string]string{
 		"root": {"stackctl.hcl": "project = \"p\"\n" + block, "infra/live/dev/env.hcl": "", "infra/live/dev/a/unit.hcl": "source = \"../../../modules/m\"\n"},
 		"unit": {"stackctl.hcl": "project = \"p\"\n", "infra/live/dev/env.hcl": "", "infra/live/dev/a/unit.hcl": "source = \"../../../modules/m\"\n" + block},
+		"env":  {"stackctl.hcl": "project = \"p\"\n", "infra/live/dev/env.hcl": block, "infra/live/dev/a/unit.hcl": "source = \"../../../modules/m\"\n"},
+		"include": {"stackctl.hcl": "project = \"p\"\n", "infra/live/dev/env.hcl": "", "infra/units/p.hcl": block,
+			"infra/live/dev/a/unit.hcl": "source = \"../../../modules/m\"\ninclude \"p\" { path = \"../../../units/p.hcl\" }\n"},
 	} {
 		files["infra/modules/m/main.tf"] = ""
 		st, diags := NewLoader(Options{Dir: testutil.WriteTree(t, files)}).Load("dev")

@@ -100,3 +100,36 @@ func TestRunFlagErrors(t *testing.T) {
 		})
 	}
 }
+
+// paths written as an expression rather than a list: its elements have
+// no ranges of their own, so errors point at the whole expression, and
+// the valid ones still count.
+func TestDependencyPathsFromAnExpression(t *testing.T) {
+	files := maps.Clone(runFlagsTree)
+	files["infra/live/dev/web/unit.hcl"] = `source = "../../../modules/m"
+locals { deps = ["../network", 5] }
+dependencies { paths = concat(local.deps, ["../monitoring", true]) }
+`
+	_, diags := load(t, files, "dev", nil)
+	got := located(diags)
+	for _, want := range []string{
+		"unit.hcl:3:24: Invalid paths; Each path must be a string, not number.",
+		"unit.hcl:3:24: Invalid paths; Each path must be a string, not bool.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
+	if len(diags) != 2 {
+		t.Errorf("%d diagnostics:\n%s", len(diags), got)
+	}
+	files["infra/live/dev/web/unit.hcl"] = `source = "../../../modules/m"
+locals { deps = ["../network", "../monitoring", "../network"] }
+dependencies { paths = local.deps }
+`
+	st := mustLoad(t, files, "dev")
+	od := st.Unit("web").OrderDependencies
+	if len(od) != 2 || od[0].Path != "network" || od[1].Path != "monitoring" || od[0].Range.Start.Line != 3 || od[0].Range.Start.Column != 24 || od[1].Range != od[0].Range {
+		t.Errorf("order dependencies %+v", od)
+	}
+}
