@@ -1,6 +1,7 @@
 package parity
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -167,5 +168,20 @@ func TestPlaceholderShownUnderTheFirstVar(t *testing.T) {
 		if got := newPlaceholders(staging, tt.order, nil).normalize("app.staging.example.com"); got != tt.want {
 			t.Errorf("domain_vars %v: %s, want %s", tt.order, got, tt.want)
 		}
+	}
+}
+
+// Domains and names match in any ASCII case, from A to Z.
+func TestPlaceholdersInAnyCase(t *testing.T) {
+	a := env("Blitz", map[string]string{"domain": "zaz.example.com"})
+	b := env("prod", map[string]string{"domain": "example.com"})
+	pa, pb := newPlaceholders(a, nil, nil), newPlaceholders(b, nil, nil)
+	for _, s := range []string{"APP.ZAZ.EXAMPLE.COM", "x-BLITZ"} {
+		if got := pa.normalize(s); !strings.Contains(got, "${env.") {
+			t.Errorf("%s: %s", s, got)
+		}
+	}
+	if !sameTokens(pa.tokens("app.ZAZ.EXAMPLE.COM"), pb.tokens("app.example.com")) {
+		t.Error("upper case domain should agree")
 	}
 }
