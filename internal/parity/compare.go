@@ -1,10 +1,10 @@
 package parity
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/stackctl/stackctl/internal/config"
@@ -51,12 +51,8 @@ func Compare(a, b *Env, opts Options) *Result {
 			}
 		}
 	}
-	sort.SliceStable(c.diffs, func(i, j int) bool {
-		di, dj := c.diffs[i], c.diffs[j]
-		if di.Unit != dj.Unit {
-			return di.Unit < dj.Unit
-		}
-		return kindOrder[di.Kind] < kindOrder[dj.Kind]
+	slices.SortStableFunc(c.diffs, func(x, y Difference) int {
+		return cmp.Or(strings.Compare(x.Unit, y.Unit), cmp.Compare(kindOrder[x.Kind], kindOrder[y.Kind]))
 	})
 	for _, d := range c.diffs {
 		if d.Declared {

@@ -48,9 +48,9 @@ func (d declarations) match(unit string, kind Kind, path string) *config.Declare
 // matchPath reports whether pattern matches path or a part of it that
 // ends where a key or index begins: "tags" covers "tags.team", and
 // "hostnames[*]" covers "hostnames[1]". In a pattern "*" stands for any
-// run of characters.
+// run of characters, none included: "*" covers an input named "" too.
 func matchPath(pattern, path string) bool {
-	for i := len(path); i > 0; i-- {
+	for i := len(path); i >= 0; i-- {
 		if i < len(path) && path[i] != '.' && path[i] != '[' {
 			continue
 		}

@@ -12,7 +12,7 @@ import (
 	"maps"
 	"net/url"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -83,7 +83,7 @@ func FromStack(st *config.Stack, opts RenderOptions) (*Env, hcl.Diagnostics) {
 		}
 		env.Units = append(env.Units, pu)
 	}
-	sort.Slice(env.Units, func(i, j int) bool { return env.Units[i].Path < env.Units[j].Path })
+	slices.SortFunc(env.Units, func(x, y *Unit) int { return strings.Compare(x.Path, y.Path) })
 	return env, diags
 }
 

@@ -1,9 +1,9 @@
 package parity
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -73,11 +73,8 @@ func newPlaceholders(env *Env, domainVars, domainInputs []string) *placeholders 
 	if env.Name != "" {
 		p.cands = append(p.cands, candidate{value: asciiLower(env.Name), vars: []string{"name"}})
 	}
-	sort.SliceStable(p.cands, func(i, j int) bool {
-		if len(p.cands[i].value) != len(p.cands[j].value) {
-			return len(p.cands[i].value) > len(p.cands[j].value)
-		}
-		return p.cands[i].value < p.cands[j].value
+	slices.SortStableFunc(p.cands, func(x, y candidate) int {
+		return cmp.Or(cmp.Compare(len(y.value), len(x.value)), strings.Compare(x.value, y.value))
 	})
 	return p
 }
@@ -102,12 +99,8 @@ func firstInput(env *Env, name string) (string, bool) {
 
 // sortVars orders vars as domain_vars lists them, else by name.
 func sortVars(vars, order []string) {
-	sort.Slice(vars, func(i, j int) bool {
-		oi, oj := slices.Index(order, vars[i]), slices.Index(order, vars[j])
-		if oi != oj {
-			return oi < oj
-		}
-		return vars[i] < vars[j]
+	slices.SortFunc(vars, func(x, y string) int {
+		return cmp.Or(cmp.Compare(slices.Index(order, x), slices.Index(order, y)), strings.Compare(x, y))
 	})
 }
 
@@ -125,15 +118,15 @@ func (p *placeholders) tokens(s string) []token {
 			i++
 			continue
 		}
-		if lit < i {
-			out = append(out, token{lit: s[lit:i]})
+		if t := s[lit:i]; t != "" {
+			out = append(out, token{lit: t})
 		}
 		out = append(out, token{vars: c.vars})
 		i += len(c.value)
 		lit = i
 	}
-	if lit < len(s) || len(out) == 0 {
-		out = append(out, token{lit: s[lit:]})
+	if t := s[lit:]; t != "" {
+		out = append(out, token{lit: t})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package parity
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -24,20 +25,26 @@ func TestPlaceholders(t *testing.T) {
 		{"app.staging.example.com", "app.example.com", true},
 		{"https://app.staging.example.com/", "https://app.staging.example.com/", false}, // prod still names staging's
 		{"partner-api.staging.example.com", "partner-api.example.com", true},
-		{"APP.STAGING.EXAMPLE.COM", "app.example.com", true},                // DNS names ignore case
-		{"shop-assets-staging", "shop-assets-prod", true},                   // the env's name
-		{"Staging", "Prod", true},                                           // name in any case
-		{"production", "production", true},                                  // "prod" is not a word of it
-		{"staging-production", "prod-production", true},                     // but here it is
-		{"myexample.com", "myexample.com", true},                            // not a label of example.com
-		{"example.com.au", "example.com.au", true},                          // example.com is not the end
-		{"eu-west-1", "eu-west-1", true},                                    // region is not a domain
-		{"10.20.0.0/16", "10.30.0.0/16", false},                             // nor is a CIDR block
-		{"api.example.com", "api.example.com", false},                       // staging names prod's zone
-		{"sso.staging.example.com", "sso.example.com", true},                // zone, not domain
-		{"app.staging.example.com.", "app.example.com.", true},              // FQDN with the root dot
-		{"app.staging.example.com,app2", "app.example.com,app2", true},      // followed by punctuation
-		{"db.app.staging.example.com", "db.staging.app.example.com", false}, // labels in another order
+		{"APP.STAGING.EXAMPLE.COM", "app.example.com", true}, // DNS names ignore case
+		{"shop-assets-staging", "shop-assets-prod", true},    // the env's name
+		{"Staging", "Prod", true},                            // name in any case
+		{"production", "production", true},                   // "prod" is not a word of it
+		{"staging-production", "prod-production", true},      // but here it is
+		{"stagingz", "prodz", false},                         // a word goes on with letters,
+		{"astaging", "aprod", false},
+		{"staging0", "prod0", false}, // digits,
+		{"9staging", "9prod", false},
+		{"staging_", "prod_", true},                                          // but not '_'
+		{"myexample.com", "myexample.com", true},                             // not a label of example.com
+		{"example.com.au", "example.com.au", true},                           // example.com is not the end
+		{"eu-west-1", "eu-west-1", true},                                     // region is not a domain
+		{"10.20.0.0/16", "10.30.0.0/16", false},                              // nor is a CIDR block
+		{"api.example.com", "api.example.com", false},                        // staging names prod's zone
+		{"sso.staging.example.com", "sso.example.com", true},                 // zone, not domain
+		{"app.staging.example.com.", "app.example.com.", true},               // FQDN with the root dot
+		{"app.staging.example.com,app2", "app.example.com,app2", true},       // followed by punctuation
+		{"at app.staging.example.com. See", "at app.example.com. See", true}, // a sentence's full stop
+		{"db.app.staging.example.com", "db.staging.app.example.com", false},  // labels in another order
 	}
 	pa, pb := newPlaceholders(staging, nil, nil), newPlaceholders(prod, nil, nil)
 	for _, tt := range tests {
@@ -103,6 +110,9 @@ func TestMatchPath(t *testing.T) {
 		{"module.alb", "module.alb.aws_lb.main", true},
 		{"module.alb", "module.albx.aws_lb.main", false},
 		{"*", "anything.at[0].all", true},
+		{"*", "", true}, // HCL takes "" as an input name
+		{"db_size", "cb_size", false},
+		{"db_size", "d", false},
 	}
 	for _, tt := range tests {
 		if got := matchPath(tt.pattern, tt.path); got != tt.want {
@@ -139,5 +149,39 @@ func TestDomainInputs(t *testing.T) {
 	// Without domain_inputs the zones are plain text.
 	if sameTokens(newPlaceholders(staging, nil, nil).tokens("app.staging.example.com"), newPlaceholders(prod, nil, nil).tokens("app.example.com")) {
 		t.Error("without domain_inputs the hostnames differ")
+	}
+}
+
+// A placeholder for a value two vars share is shown under the first var
+// domain_vars lists, or else the first by name.
+func TestPlaceholderShownUnderTheFirstVar(t *testing.T) {
+	staging := env("staging", map[string]string{"zone": "staging.example.com", "domain": "staging.example.com", "name_zone": "staging.example.com"})
+	for _, tt := range []struct {
+		order []string
+		want  string
+	}{
+		{nil, "app.${env.domain}"},
+		{[]string{"zone", "domain"}, "app.${env.zone}"},
+		{[]string{"name_zone", "domain", "zone"}, "app.${env.name_zone}"},
+		{[]string{"domain", "zone"}, "app.${env.domain}"},
+	} {
+		if got := newPlaceholders(staging, tt.order, nil).normalize("app.staging.example.com"); got != tt.want {
+			t.Errorf("domain_vars %v: %s, want %s", tt.order, got, tt.want)
+		}
+	}
+}
+
+// Domains and names match in any ASCII case, from A to Z.
+func TestPlaceholdersInAnyCase(t *testing.T) {
+	a := env("Blitz", map[string]string{"domain": "zaz.example.com"})
+	b := env("prod", map[string]string{"domain": "example.com"})
+	pa, pb := newPlaceholders(a, nil, nil), newPlaceholders(b, nil, nil)
+	for _, s := range []string{"APP.ZAZ.EXAMPLE.COM", "x-BLITZ"} {
+		if got := pa.normalize(s); !strings.Contains(got, "${env.") {
+			t.Errorf("%s: %s", s, got)
+		}
+	}
+	if !sameTokens(pa.tokens("app.ZAZ.EXAMPLE.COM"), pb.tokens("app.example.com")) {
+		t.Error("upper case domain should agree")
 	}
 }

@@ -47,10 +47,7 @@ func ReasonStrings(sel *vcs.Selection) map[string][]string {
 // WriteSelection tells people (on stderr) what --changed-since selected and
 // why, which changed files selected nothing, and which units were deleted.
 func WriteSelection(w io.Writer, sel *vcs.Selection, allowDestroy bool) {
-	base := sel.MergeBase
-	if len(base) > 12 {
-		base = base[:12]
-	}
+	base := sel.MergeBase[:min(len(sel.MergeBase), 12)]
 	if len(sel.Units) == 0 {
 		fmt.Fprintf(w, "stackctl: no unit of %s changed since %s (merge base %s)\n", sel.Env, sel.Ref, base)
 	} else {

@@ -113,15 +113,12 @@ type cappedBuffer struct {
 func (c *cappedBuffer) Write(b []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if room := c.max - c.buf.Len(); room > 0 {
-		if len(b) > room {
-			c.buf.Write(b[:room])
-			c.cut = true
-		} else {
-			c.buf.Write(b)
-		}
-	} else {
+	// The buffer never holds more than max, so room is never negative.
+	if room := c.max - c.buf.Len(); len(b) > room {
+		c.buf.Write(b[:room])
 		c.cut = true
+	} else {
+		c.buf.Write(b)
 	}
 	return len(b), nil
 }

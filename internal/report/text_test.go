@@ -33,6 +33,10 @@ func TestCappedBufferKeepsTheFirstBytes(t *testing.T) {
 	if got := c.String(); got != "abcd" {
 		t.Errorf("filled to the cap: %q", got)
 	}
+	c.Write(nil) // an empty write to a full buffer loses nothing
+	if got := c.String(); got != "abcd" {
+		t.Errorf("empty write when full: %q", got)
+	}
 	c.Write([]byte("e"))
 	if got := c.String(); !strings.HasPrefix(got, "abcd\n… (output cut") {
 		t.Errorf("over the cap: %q", got)
