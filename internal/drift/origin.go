@@ -102,10 +102,6 @@ func navigateRest(e hclsyntax.Expression, steps []any) (hclsyntax.Expression, []
 		}
 		var found hclsyntax.Expression
 		for _, it := range obj.Items {
-			if k := hcl.ExprAsKeyword(it.KeyExpr); k != "" && k == s {
-				found = it.ValueExpr
-				break
-			}
 			if v, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && v.Type().FriendlyName() == "string" && v.AsString() == s {
 				found = it.ValueExpr
 				break
@@ -174,10 +170,8 @@ func (t *tracer) resolve(tr hcl.Traversal, s scope) (hclsyntax.Expression, scope
 		if s.key == "" || len(rest) == 0 {
 			return nil, s, false
 		}
-		parentKey, call := "", s.key
-		if i := strings.LastIndexByte(s.key, '.'); i >= 0 {
-			parentKey, call = s.key[:i], s.key[i+1:]
-		}
+		names := strings.Split(s.key, ".")
+		parentKey, call := strings.Join(names[:len(names)-1], "."), names[len(names)-1]
 		parent := t.m.mods[parentKey]
 		if parent == nil || parent.calls[call] == nil {
 			return nil, s, false

@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -108,10 +109,7 @@ func (o *owners) strip(typ, attr string, before, after map[string]any) *stripped
 	b, a := before[attr], after[attr]
 	switch {
 	case typ == "aws_security_group" && (attr == "ingress" || attr == "egress"):
-		sg := str(after["id"])
-		if sg == "" {
-			sg = str(before["id"])
-		}
+		sg := cmp.Or(str(after["id"]), str(before["id"]))
 		return diffSets(ruleAtoms(b, attr, sg, o.sgRules[sg]), ruleAtoms(a, attr, sg, o.sgRules[sg]))
 	case typ == "aws_iam_role" && attr == "inline_policy":
 		role := roleName(before, after)
@@ -161,10 +159,7 @@ func (o *owners) strip(typ, attr string, before, after map[string]any) *stripped
 }
 
 func roleName(before, after map[string]any) string {
-	if n := str(after["name"]); n != "" {
-		return n
-	}
-	return str(before["name"])
+	return cmp.Or(str(after["name"]), str(before["name"]))
 }
 
 type atom struct {

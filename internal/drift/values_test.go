@@ -20,6 +20,23 @@ func TestEqualNormalisesJSON(t *testing.T) {
 	if !equal(`{"b":1,"a":[1,2]}`, `{"a":[1,2],"b":1}`) || equal(`{"a":[1,2]}`, `{"a":[2,1]}`) {
 		t.Error("plain JSON: key order is free, list order is not")
 	}
+	// IAM reads a list of actions as a set: repeats do not count, every
+	// member does.
+	policy := func(actions string) string {
+		return `{"Statement":[{"Effect":"Allow","Action":` + actions + `,"Resource":"*"}]}`
+	}
+	if !equal(policy(`["s3:GetObject","s3:GetObject"]`), policy(`"s3:GetObject"`)) {
+		t.Error("a repeated action must not make a policy differ")
+	}
+	if equal(policy(`["s3:GetObject","s3:ListBucket"]`), policy(`["s3:GetObject","s3:PutObject"]`)) {
+		t.Error("policies whose second action differs must differ")
+	}
+	if !equal(`[{"a":1}, 2]`, `[ {"a": 1}, 2 ]`) {
+		t.Error("a JSON list written two ways must be equal")
+	}
+	if equal("1", "1.0") || equal("true", " true") {
+		t.Error("strings that are JSON scalars compare as strings")
+	}
 	if equal("{not json", "{not  json") {
 		t.Error("strings that are not JSON compare as strings")
 	}
@@ -55,7 +72,7 @@ func TestMaskValue(t *testing.T) {
 }
 
 func TestModuleKey(t *testing.T) {
-	for in, want := range map[string]string{"": "", "module.net": "net", `module.net["a.b"].module.sub[0]`: "net.sub"} {
+	for in, want := range map[string]string{"": "", "module.net": "net", `module.net["a.b"].module.sub[0]`: "net.sub", "module.net.module": "net"} {
 		if got := moduleKey(in); got != want {
 			t.Errorf("%s: %q", in, got)
 		}
