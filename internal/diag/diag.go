@@ -97,10 +97,8 @@ const maxWidth = 120
 // would not print (control characters, invalid UTF-8) are shown escaped,
 // so a binary file cannot garble the terminal.
 func snippet(w io.Writer, src []byte, r hcl.Range, color bool) {
-	last := max(r.End.Line, r.Start.Line)
-	if last > r.Start.Line+2 {
-		last = r.Start.Line + 2 // long ranges: the first lines say enough
-	}
+	// Long ranges: the first three lines say enough.
+	last := min(max(r.End.Line, r.Start.Line), r.Start.Line+2)
 	gutter := len(fmt.Sprint(last))
 	fmt.Fprintf(w, "  %*s |\n", gutter, "")
 	rest := src
@@ -165,9 +163,6 @@ func displayLine(line []byte) (disp []rune, at []int) {
 // window returns maxWidth characters of disp from ws, marked with … where
 // cut, and how far the text moved right (1 when cut at the front).
 func window(disp []rune, ws int) (string, int) {
-	if len(disp) <= maxWidth && ws == 0 {
-		return string(disp), 0
-	}
 	we := min(len(disp), ws+maxWidth)
 	out, shift := string(disp[ws:we]), 0
 	if ws > 0 {
@@ -217,9 +212,7 @@ func escapeRune(r rune) string {
 }
 
 func wrap(text string, width int) []string {
-	if width < 40 {
-		width = 40
-	}
+	width = max(width, 40)
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
 		words := strings.Fields(para)

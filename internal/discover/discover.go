@@ -82,7 +82,7 @@ func Units(envDir string) ([]string, error) {
 	}
 	sort.Strings(w.units)
 	if len(w.problems) > 0 {
-		sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].Path < w.problems[j].Path })
+		slices.SortFunc(w.problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 		return w.units, &Problems{List: w.problems}
 	}
 	return w.units, nil
