@@ -74,7 +74,7 @@ func TestLoadCAFile(t *testing.T) {
 
 	dir := t.TempDir()
 	for name, tc := range map[string]struct{ body, want string }{
-		"empty.pem":  {"", "no PEM certificate in it"},
+		"empty.pem":  {"", "no PEM certificate in it; give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks"},
 		"key.pem":    {string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("k")})), "no PEM certificate in it"},
 		"broken.pem": {string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")})), "--ca-file " + filepath.Join(dir, "broken.pem") + ": x509: "},
 	} {

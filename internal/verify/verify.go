@@ -97,9 +97,9 @@ func New(opts Options) (*Verifier, error) {
 	if opts.Resolver == nil {
 		opts.Resolver = net.DefaultResolver
 	}
-	v := &Verifier{opts: opts, resolve: map[string]string{}, dialer: &net.Dialer{}}
 	// No dial timeout of its own: every attempt's context has a deadline
 	// (attemptTimeout at most), which bounds the dial as well.
+	v := &Verifier{opts: opts, resolve: map[string]string{}, dialer: &net.Dialer{}}
 	for _, r := range opts.Resolve {
 		v.resolve[net.JoinHostPort(r.Host, r.Port)] = net.JoinHostPort(r.Addr, r.Port)
 	}
@@ -140,7 +140,7 @@ func loadCAFile(path string) (*x509.CertPool, error) {
 		found = true
 	}
 	if !found {
-		return nil, errors.New("--ca-file " + path + ": no PEM certificate in it")
+		return nil, errors.New("--ca-file " + path + ": no PEM certificate in it; give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks, such as the CA's certificate exported as PEM")
 	}
 	return pool, nil
 }
