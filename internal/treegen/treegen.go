@@ -96,13 +96,15 @@ inputs = {
 		b.WriteString(fmt.Sprintf("locals {\n  index = %d\n}\n\n", i))
 		var ups []string
 		if layer > 0 {
-			prev := (layer - 1) * o.Width
-			for k, j := range []int{prev + idx, prev + (idx+1)%o.Width} {
-				if k == 1 && j == prev+idx {
-					continue
-				}
+			// The unit in the same column of the layer before, and its
+			// neighbour, which is the same unit when a layer is one wide.
+			cols := []int{idx}
+			if o.Width > 1 {
+				cols = append(cols, (idx+1)%o.Width)
+			}
+			for k, j := range cols {
 				name := fmt.Sprintf("up%d", k)
-				fmt.Fprintf(&b, "dependency %q {\n  path         = \"../../layer%02d/unit%03d\"\n  mock_outputs = { id = \"mock\" }\n}\n\n", name, layer-1, j%o.Width)
+				fmt.Fprintf(&b, "dependency %q {\n  path         = \"../../layer%02d/unit%03d\"\n  mock_outputs = { id = \"mock\" }\n}\n\n", name, layer-1, j)
 				ups = append(ups, fmt.Sprintf("dependency.%s.outputs.id", name))
 			}
 		}
