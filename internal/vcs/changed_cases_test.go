@@ -124,7 +124,8 @@ func TestChangedSinceErrors(t *testing.T) {
 	t.Parallel()
 	r := newRepo(t)
 	_, err := r.trySelection("dev", "origin/nope")
-	if !errors.Is(err, ErrUnknownRef) || !strings.Contains(err.Error(), `"origin/nope"`) || !strings.Contains(err.Error(), "git fetch origin nope") || !strings.Contains(err.Error(), "fetch-depth: 0") {
+	if !errors.Is(err, ErrUnknownRef) || !strings.Contains(err.Error(), `"origin/nope"`) || !strings.Contains(err.Error(), "git fetch origin nope") || !strings.Contains(err.Error(), "fetch-depth: 0") ||
+		!strings.Contains(err.Error(), "Fetch it first (git fetch origin nope;") || strings.Contains(err.Error(), "shallow") {
 		t.Fatalf("unknown ref: %v", err)
 	}
 	_, err = r.trySelection("dev", "--output=/tmp/x")
@@ -146,7 +147,7 @@ func TestChangedSinceErrors(t *testing.T) {
 	r.write("x.txt", "1")
 	r.commitAll("one more")
 	r.git("clone", "-q", "--depth", "1", "file://"+r.dir, shallow)
-	if _, err := Diff(context.Background(), Options{Dir: shallow, Ref: "HEAD~1", Environ: r.env}); err == nil || !strings.Contains(err.Error(), "shallow") {
+	if _, err := Diff(context.Background(), Options{Dir: shallow, Ref: "HEAD~1", Environ: r.env}); err == nil || !strings.Contains(err.Error(), "This clone is shallow: fetch the history (git fetch --unshallow") {
 		t.Fatalf("shallow clone: %v", err)
 	}
 

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -76,15 +76,15 @@ func Diff(ctx context.Context, opts Options) (*Changes, error) {
 	}
 	ch.RefCommit, err = g.line(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", opts.Ref+"^{commit}")
 	if err != nil || ch.RefCommit == "" {
-		if isCtx(ctx, err) {
-			return nil, err
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr // interrupted: not an unknown revision
 		}
 		return nil, fmt.Errorf("%w %q in %s: no branch, tag or commit of that name. %s", ErrUnknownRef, opts.Ref, top, g.fetchHint(ctx, opts.Ref))
 	}
 	ch.MergeBase, err = g.line(ctx, "merge-base", ch.RefCommit, ch.Head)
 	if err != nil || ch.MergeBase == "" {
-		if isCtx(ctx, err) {
-			return nil, err
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
 		}
 		return nil, fmt.Errorf("%w between %s and HEAD in %s: they share no history. %s", ErrNoMergeBase, opts.Ref, top, g.fetchHint(ctx, opts.Ref))
 	}
@@ -96,8 +96,9 @@ func Diff(ctx context.Context, opts Options) (*Changes, error) {
 	}
 	fields := splitZ(out)
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(fields); i += 2 {
-		f := ChangedFile{Path: fields[i+1], Status: statusOf(fields[i])}
+	// Pairs of status and path.
+	for ; len(fields) >= 2; fields = fields[2:] {
+		f := ChangedFile{Path: fields[1], Status: statusOf(fields[0])}
 		seen[f.Path] = true
 		ch.Files = append(ch.Files, f)
 	}
@@ -110,7 +111,7 @@ func Diff(ctx context.Context, opts Options) (*Changes, error) {
 			ch.Files = append(ch.Files, ChangedFile{Path: p, Status: Untracked})
 		}
 	}
-	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
+	slices.SortFunc(ch.Files, func(a, b ChangedFile) int { return strings.Compare(a.Path, b.Path) })
 	return ch, nil
 }
 
@@ -139,8 +140,4 @@ func (g *git) fetchHint(ctx context.Context, ref string) string {
 		return "This clone is shallow: fetch the history (git fetch --unshallow, and " + fetch + "; on GitHub Actions: actions/checkout with fetch-depth: 0)."
 	}
 	return "Fetch it first (" + fetch + "; on GitHub Actions: actions/checkout with fetch-depth: 0), or name another revision."
-}
-
-func isCtx(ctx context.Context, err error) bool {
-	return err != nil && ctx.Err() != nil
 }
