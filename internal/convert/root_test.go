@@ -44,3 +44,32 @@ func TestInlinedRootLocalChecksTheUnitsDependencies(t *testing.T) {
 		t.Errorf("not converted: %v", r.NotConverted)
 	}
 }
+
+// A root local that is a template reading another root local is written
+// into the unit as one template, the inner local's text spliced in.
+func TestInlinedRootTemplateLocal(t *testing.T) {
+	r := convertTree(t, map[string]string{
+		"root.hcl":               "locals {\n  org    = \"acme\"\n  prefix = \"${local.org}-dev\"\n}\n",
+		"dev/env.hcl":            "",
+		"dev/app/terragrunt.hcl": includeRoot + "inputs = {\n  name = \"${include.root.locals.prefix}-app\"\n}\n",
+	})
+	if unit := fileOf(t, r, "infra/live/dev/app/unit.hcl"); !strings.Contains(unit, `name = "acme-dev-app"`) {
+		t.Errorf("unit.hcl:\n%s", unit)
+	}
+}
+
+// dirname(find_in_parent_folders(...)) in a unit's own file may name the
+// file with the root's exposed locals; it is the tree's root all the same.
+func TestUnitDirnameOfRootFromIncludedLocal(t *testing.T) {
+	r := convertTree(t, map[string]string{
+		"root.hcl":               "locals {\n  root_file = \"root.hcl\"\n}\n",
+		"dev/env.hcl":            "",
+		"dev/app/terragrunt.hcl": includeRoot + "inputs = {\n  modules = \"${dirname(find_in_parent_folders(include.root.locals.root_file))}/modules\"\n}\n",
+	})
+	if len(r.NotConverted) != 0 {
+		t.Errorf("not converted: %v", r.NotConverted)
+	}
+	if unit := fileOf(t, r, "infra/live/dev/app/unit.hcl"); !strings.Contains(unit, `modules = "${get_repo_root()}/modules"`) {
+		t.Errorf("unit.hcl:\n%s", unit)
+	}
+}
