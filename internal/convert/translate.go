@@ -52,10 +52,9 @@ type repl struct {
 
 func (t *translator) with(f *tgFile, inline bool) *translator {
 	c := *t
+	// deps stay those of the output file: what is inlined from another
+	// file is written into it, where its dependency references must hold.
 	c.f, c.inline, c.depth = f, inline, t.depth+1
-	if f != t.f {
-		c.deps = nil
-	}
 	return &c
 }
 

@@ -100,11 +100,7 @@ func WriteRenderHCL(w io.Writer, units []ops.RenderedUnit) {
 		for _, name := range u.InputOrder {
 			inputs[name] = u.Inputs[name].Val
 		}
-		if len(inputs) > 0 {
-			body.SetAttributeValue("inputs", cty.ObjectVal(inputs))
-		} else {
-			body.SetAttributeValue("inputs", cty.EmptyObjectVal)
-		}
+		body.SetAttributeValue("inputs", cty.ObjectVal(inputs)) // {} when there are none
 		_, _ = w.Write(hclwrite.Format(f.Bytes()))
 	}
 }
