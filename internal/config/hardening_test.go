@@ -11,10 +11,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/stackctl/stackctl/internal/diag"
-	"github.com/stackctl/stackctl/internal/testutil"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/stackctl/stackctl/internal/diag"
+	"github.com/stackctl/stackctl/internal/testutil"
 )
 
 // Issue 9 item 8: values that were converted or accepted silently.

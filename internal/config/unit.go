@@ -242,14 +242,6 @@ func (l *Loader) loadUnit(st *Stack, u *Unit) hcl.Diagnostics {
 	return diags
 }
 
-// ownLocals are the unit.hcl's own locals (verify blocks see them).
-func (u *Unit) ownLocals() cty.Value {
-	if len(u.layers) == 0 {
-		return cty.EmptyObjectVal
-	}
-	return u.layers[len(u.layers)-1].locals
-}
-
 // inputExprs are the inputs expressions of every file that defines the
 // unit (included files, then unit.hcl).
 func (u *Unit) inputExprs() []hcl.Expression {

@@ -18,13 +18,12 @@ import (
 // diagnostics, which are also returned together.
 func (s *Stack) EvalVerify(u *Unit, outputs, inputs map[string]cty.Value) ([]*VerifySpec, hcl.Diagnostics) {
 	contextOf := func(v *Verify) *hcl.EvalContext {
-		dir, locals, shared := u.Dir, u.ownLocals(), false
-		if v.layer != nil {
-			dir, locals, shared = v.layer.dir, v.layer.locals, v.layer.inc != nil
-		}
-		ctx := s.loader.fileContext(dir, shared)
+		// The folder and locals of the file the block is written in: a
+		// verify block always has one (unitVerify sets it).
+		ly := v.layer
+		ctx := s.loader.fileContext(ly.dir, ly.inc != nil)
 		ctx.Variables = u.newVars()
-		ctx.Variables["local"] = locals
+		ctx.Variables["local"] = ly.locals
 		ctx.Variables["outputs"] = objectOf(outputs)
 		ctx.Variables["inputs"] = objectOf(inputs)
 		return ctx
