@@ -132,17 +132,22 @@ func RenameInputs(filename string, src []byte, r *Renamer, attrs, blocks []strin
 }
 
 // isObjectKey reports whether the name at toks[i] is an object key
-// written as a bare name: { wasabi = … } or , wasabi: …
+// written as a bare name: wasabi = … anywhere (inside an expression, = only
+// ever follows an object key), or wasabi: … after {, a comma or a newline
+// (elsewhere, as in cond ? wasabi : other, a colon is not a key's).
 func isObjectKey(toks hclsyntax.Tokens, i int) bool {
 	next := i + 1
-	if next >= len(toks) || (toks[next].Type != hclsyntax.TokenEqual && toks[next].Type != hclsyntax.TokenColon) {
+	if next >= len(toks) {
 		return false
 	}
-	prev := i - 1
-	for prev >= 0 && toks[prev].Type == hclsyntax.TokenNewline {
-		prev--
+	switch toks[next].Type {
+	case hclsyntax.TokenEqual:
+		return true
+	case hclsyntax.TokenColon:
+		prev := i - 1
+		return prev >= 0 && (toks[prev].Type == hclsyntax.TokenOBrace || toks[prev].Type == hclsyntax.TokenComma || toks[prev].Type == hclsyntax.TokenNewline)
 	}
-	return prev >= 0 && (toks[prev].Type == hclsyntax.TokenOBrace || toks[prev].Type == hclsyntax.TokenComma)
+	return false
 }
 
 // PathRef is a relative path written in a stackctl file as a plain string
