@@ -2,11 +2,14 @@ package surgery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/stackctl/stackctl/internal/config"
 )
@@ -136,5 +139,32 @@ func TestPrepareRenameAppRefusals(t *testing.T) {
 	must(t, err)
 	if len(s.Report.Edits) != 0 || len(s.Report.States) != 0 || strings.Join(s.Report.Files, " ") != "live/dev/gateway/unit.hcl" {
 		t.Errorf("edits %+v, states %+v, files %v", s.Report.Edits, s.Report.States, s.Report.Files)
+	}
+}
+
+// noPlans is an environment whose verification plans must not be asked
+// for.
+type noPlans struct{ *someUnits }
+
+func (e noPlans) Verify(context.Context, []string) (map[string]*tfjson.Plan, error) {
+	return nil, errors.New("no unit was to be planned")
+}
+
+// A rename that changes only the inputs of a unit without state has no
+// plan to verify it with: none is made, and the file is written.
+func TestRenameAppWithNothingToPlan(t *testing.T) {
+	env := fourUnits(t)
+	s, err := PrepareRenameApp(context.Background(), noPlans{&someUnits{env, []string{"api", "dns"}}}, RenameOptions{From: "wasabi", To: "wasabi-v2", Exclude: []string{"output.*"}})
+	must(t, err)
+	if len(s.Report.Verify) != 0 || strings.Join(s.Report.Files, " ") != "live/dev/dns/unit.hcl" {
+		t.Fatalf("verify %+v, files %v", s.Report.Verify, s.Report.Files)
+	}
+	rep, err := s.Run(context.Background(), nil)
+	must(t, err)
+	if rep.Plans != nil || strings.Join(rep.Result.Files, " ") != "live/dev/dns/unit.hcl" {
+		t.Errorf("plans %+v, result %+v", rep.Plans, rep.Result)
+	}
+	if b, _ := os.ReadFile(filepath.Join(env.st.Root.Dir, "live/dev/dns/unit.hcl")); string(b) != "inputs = { name = \"wasabi-v2\" }\n" {
+		t.Errorf("dns/unit.hcl: %s", b)
 	}
 }
