@@ -168,3 +168,23 @@ func TestRenameAppWithNothingToPlan(t *testing.T) {
 		t.Errorf("dns/unit.hcl: %s", b)
 	}
 }
+
+// With only some units selected and an env.hcl that does not name the
+// app, there is nothing to say about env.hcl.
+func TestPrepareRenameAppNoNoteWithoutTheNameInEnv(t *testing.T) {
+	env := loadEnv(t, map[string]string{
+		"stackctl.hcl":              "project = \"gw\"\nlive_dir = \"live\"\n",
+		"live/dev/env.hcl":          "vars = { region = \"eu-west-1\" }\n",
+		"live/dev/gateway/unit.hcl": gatewayUnit,
+		"live/dev/web/unit.hcl":     "inputs = {}\n",
+	})
+	_, fixture := loadState(t, "heroku.tfstate")
+	path := config.LocalStatePath(env.st.Root.Dir, "dev", "gateway")
+	must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	must(t, os.WriteFile(path, fixture, 0o600))
+	s, err := PrepareRenameApp(context.Background(), &someUnits{env, []string{"gateway"}}, RenameOptions{From: "wasabi", To: "wasabi-v2"})
+	must(t, err)
+	if s.Report.Notes != nil {
+		t.Errorf("notes %q", s.Report.Notes)
+	}
+}
