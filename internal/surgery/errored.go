@@ -50,10 +50,7 @@ func KeepErrored(workDir, root, env, unit string) (string, error) {
 	if err := writeAtomic(dst, data, 0o600); err != nil {
 		return "", err
 	}
-	if err := os.Remove(src); err != nil {
-		return dst, err
-	}
-	return dst, nil
+	return dst, os.Remove(src)
 }
 
 // ErroredState is one kept errored state.

@@ -132,17 +132,35 @@ func RenameInputs(filename string, src []byte, r *Renamer, attrs, blocks []strin
 }
 
 // isObjectKey reports whether the name at toks[i] is an object key
-// written as a bare name: { wasabi = … } or , wasabi: …
+// written as a bare name: wasabi = … anywhere (inside an expression, = only
+// ever follows an object key), or wasabi: … after {, a comma or a line
+// break, but not a line break after a conditional's ? (in cond ? wasabi :
+// other the colon is not a key's, on one line or two).
 func isObjectKey(toks hclsyntax.Tokens, i int) bool {
 	next := i + 1
-	if next >= len(toks) || (toks[next].Type != hclsyntax.TokenEqual && toks[next].Type != hclsyntax.TokenColon) {
+	if next >= len(toks) {
 		return false
 	}
-	prev := i - 1
-	for prev >= 0 && toks[prev].Type == hclsyntax.TokenNewline {
-		prev--
+	switch toks[next].Type {
+	case hclsyntax.TokenEqual:
+		return true
+	case hclsyntax.TokenColon:
+		prev := i - 1
+		for prev >= 0 && toks[prev].Type == hclsyntax.TokenNewline {
+			prev--
+		}
+		if prev < 0 {
+			return false
+		}
+		switch toks[prev].Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenComma:
+			return true
+		case hclsyntax.TokenQuestion:
+			return false
+		}
+		return prev < i-1 // a line break ends the previous key's value
 	}
-	return prev >= 0 && (toks[prev].Type == hclsyntax.TokenOBrace || toks[prev].Type == hclsyntax.TokenComma)
+	return false
 }
 
 // PathRef is a relative path written in a stackctl file as a plain string

@@ -3,9 +3,7 @@ package vcs
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 )
 
@@ -24,16 +22,6 @@ func TestGitRunsWithTheGivenEnvironment(t *testing.T) {
 	}
 	if _, err := Diff(context.Background(), Options{Dir: sub, Ref: "main", Environ: r.env}); err != nil {
 		t.Fatalf("Diff without the ceiling: %v", err)
-	}
-}
-
-func TestSplitZ(t *testing.T) {
-	t.Parallel()
-	if got := splitZ([]byte("M\x00a b.tf\x00A\x00c\x00")); !reflect.DeepEqual(got, []string{"M", "a b.tf", "A", "c"}) {
-		t.Errorf("splitZ: %q", got)
-	}
-	if got := splitZ(nil); got != nil {
-		t.Errorf("splitZ of no output: %q", got)
 	}
 }
 
@@ -57,31 +45,5 @@ func TestMatcherRecordsEachReasonOnce(t *testing.T) {
 	}
 	if len(m.reasons["net"]) != 4 {
 		t.Fatalf("four different reasons: %v", m.reasons["net"])
-	}
-}
-
-// Paths are compared with git's top level, which has its symbolic links
-// resolved: a path through a link resolves as far as it exists, and the
-// rest is kept.
-func TestRealPathResolvesLinks(t *testing.T) {
-	t.Parallel()
-	dir, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(dir, "target"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(dir, "target"), filepath.Join(dir, "link")); err != nil {
-		t.Fatal(err)
-	}
-	for in, want := range map[string]string{
-		filepath.Join(dir, "link"):                     filepath.Join(dir, "target"),
-		filepath.Join(dir, "link", "gone", "unit.hcl"): filepath.Join(dir, "target", "gone", "unit.hcl"),
-		filepath.Join(dir, "link", "..", "target"):     filepath.Join(dir, "target"),
-	} {
-		if got := realPath(in); got != want {
-			t.Errorf("realPath(%s) = %s, want %s", in, got, want)
-		}
 	}
 }
