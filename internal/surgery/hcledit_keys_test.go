@@ -9,7 +9,7 @@ import (
 // An object key written as a bare name is renamed wherever it stands in
 // its object: first, after a comma, on a line after other keys, with = or
 // with a colon; a name before a conditional's colon is no key, even on the line after
-// its question mark.
+// its question mark, and neither is a for expression's collection.
 func TestRenameInputsObjectKeys(t *testing.T) {
 	src := `inputs = {
   apps = {
@@ -26,6 +26,7 @@ func TestRenameInputsObjectKeys(t *testing.T) {
   pick   = [local.on ? wasabi : kiwi]
   broken = [for wasabi in local.xs : local.on ?
     wasabi : kiwi]
+  nested = [for wasabi in local.xs : {for k, v in wasabi : k => v}]
 }
 `
 	want := `inputs = {
@@ -43,6 +44,7 @@ func TestRenameInputsObjectKeys(t *testing.T) {
   pick   = [local.on ? wasabi : kiwi]
   broken = [for wasabi in local.xs : local.on ?
     wasabi : kiwi]
+  nested = [for wasabi in local.xs : {for k, v in wasabi : k => v}]
 }
 `
 	r, _ := NewRenamer("wasabi", "wasabi-v2")
