@@ -170,8 +170,10 @@ func (t *tracer) resolve(tr hcl.Traversal, s scope) (hclsyntax.Expression, scope
 		if s.key == "" || len(rest) == 0 {
 			return nil, s, false
 		}
-		names := strings.Split(s.key, ".")
-		parentKey, call := strings.Join(names[:len(names)-1], "."), names[len(names)-1]
+		// The module call's own name is the key's last part; a call of the
+		// root module has no dot, and its parent key is "".
+		i := strings.LastIndexByte(s.key, '.')
+		parentKey, call := s.key[:max(i, 0)], s.key[i+1:]
 		parent := t.m.mods[parentKey]
 		if parent == nil || parent.calls[call] == nil {
 			return nil, s, false
