@@ -166,22 +166,33 @@ func NeedsConfig(dir string, addr Address) (bool, error) {
 	if addr.Module != "" {
 		return false, nil
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	declared, err := Declared(dir)
 	if err != nil {
 		return false, err
 	}
+	return !declared[addr.Config()], nil
+}
+
+// Declared are the resource blocks (TYPE.NAME) of dir's .tf files: the
+// root module's, when dir is a working folder.
+func Declared(dir string) (map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
 	for _, p := range files {
 		body, _, err := parseBody(p)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		for _, b := range body.Blocks {
-			if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == addr.Type && b.Labels[1] == addr.Name {
-				return false, nil
+			if b.Type == "resource" && len(b.Labels) == 2 {
+				out[b.Labels[0]+"."+b.Labels[1]] = true
 			}
 		}
 	}
-	return true, nil
+	return out, nil
 }
 
 var notName = regexp.MustCompile(`[^a-z0-9_]+`)

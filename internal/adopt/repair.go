@@ -25,6 +25,9 @@ type RepairOptions struct {
 	Diagnostics []tfjson.Diagnostic
 	// Taken reports variable names already declared in the unit.
 	Taken func(name string) bool
+	// Referable are the resources the unit's root module manages already:
+	// a literal that is one's id, arn or name becomes a reference to it.
+	Referable []Referable
 }
 
 // Repaired is a generated file after repair.
@@ -60,7 +63,8 @@ var providerOwned = map[string]bool{"tags_all": true, "id": true}
 // Repair fixes what `terraform plan -generate-config-out` is known to
 // generate wrongly (terraform PR #33232, issue #34157): computed-only and
 // provider-owned values, empty tags, arguments that conflict, and secrets
-// it cannot read, which become variables the user must set. Other nulls
+// it cannot read, which become variables the user must set; a literal
+// that names a resource the unit manages becomes a reference (link). Other nulls
 // stay: an attribute written as null keeps the provider's import value,
 // while leaving it out applies the schema's default (revoke_rules_on_delete
 // = false would then be a change). The file must parse; a file that does not is reported with
@@ -115,6 +119,11 @@ func Repair(filename string, src []byte, o RepairOptions) (*Repaired, error) {
 				fix(attr, "set to var."+v+": terraform cannot read the secret")
 			case expr == "{}" && attr == "tags":
 				body.RemoveAttribute(attr)
+			case sa != nil && sa.Sensitive:
+			default:
+				if ref := link(body, attr, o.Referable); ref != "" {
+					fix(attr, "set to "+ref+": the value is that resource's, and the reference orders the two")
+				}
 			}
 		}
 		for _, c := range conflicts[addr] {

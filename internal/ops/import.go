@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stackctl/stackctl/internal/adopt"
+	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -107,7 +108,7 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 	}
 	var generated []byte
 	if len(need) > 0 {
-		if generated, err = u.generate(ctx, a, spec.Name); err != nil {
+		if generated, err = u.generate(ctx, a, spec.Name, st); err != nil {
 			return UnitResult{}, err
 		}
 	}
@@ -168,9 +169,16 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 // wrote (docs/drift.md, steps 3 and 4), in the working folder. The plan
 // itself may fail (an SSM SecureString's value cannot be read): what
 // counts is that terraform read the objects and wrote their
-// configuration. It returns the repaired file's content.
-func (u *Unit) generate(ctx context.Context, a *Adoption, name string) ([]byte, error) {
+// configuration. Literals that name a resource of st become references
+// to it. It returns the repaired file's content.
+func (u *Unit) generate(ctx context.Context, a *Adoption, name string, st *state.State) ([]byte, error) {
 	wd := u.Workdir()
+	// Read before terraform writes the generated file: a file that does
+	// not parse is Repair's to report.
+	refs, err := referables(st, wd.Dir)
+	if err != nil {
+		return nil, u.Fail(err)
+	}
 	a.Generated = generatedName(name, wd.Dir, u.Config.Dir)
 	p, perr := u.Plan(ctx, terraform.PlanOptions{GenerateConfigOut: a.Generated})
 	p.Discard()
@@ -192,7 +200,7 @@ func (u *Unit) generate(ctx context.Context, a *Adoption, name string) ([]byte, 
 		return nil, u.Fail(err)
 	}
 	declared, _ := terraform.DeclaredVariables(wd.Dir)
-	rep, err := adopt.Repair(a.Generated, src, adopt.RepairOptions{Schemas: schemas, Diagnostics: vo.Diagnostics, Taken: func(n string) bool { return declared[n] }})
+	rep, err := adopt.Repair(a.Generated, src, adopt.RepairOptions{Schemas: schemas, Diagnostics: vo.Diagnostics, Taken: func(n string) bool { return declared[n] }, Referable: refs})
 	if err != nil {
 		return nil, &UnitError{Message: err.Error(), Err: err}
 	}

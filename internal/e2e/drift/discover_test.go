@@ -62,7 +62,10 @@ func TestDiscoverWriteAndImport(t *testing.T) {
 	contains(t, "discover --write", w.stdout,
 		"wrote infra/live/dev/network/imports.tf, infra/live/dev/network/generated_discovered.tf",
 		"wrote infra/live/dev/database/imports.tf, infra/live/dev/database/generated_discovered.tf",
-		"input partner_api_key_value NOT SET: set it in the inputs of infra/live/dev/database/unit.hcl", "Set the inputs named above first; then stackctl plan dev shows the imports")
+		"input partner_api_key_value NOT SET: set it in the inputs of infra/live/dev/database/unit.hcl", "Set the inputs named above first; then stackctl plan dev shows the imports",
+		// Literals that name the unit's own resources become references.
+		"repaired aws_iam_role_policy_attachment.driftcheck_dev_web_task_readonlyaccess: role set to aws_iam_role.task.name",
+		"repaired aws_security_group.partner_ingress: vpc_id set to aws_vpc.this.id")
 	noSecret(t, w, partnerKey)
 
 	// The secret terraform cannot read back is set as an input.

@@ -195,10 +195,16 @@ func TestDriftAcceptAndImport(t *testing.T) {
 	contains(t, "import", imp.stdout,
 		"ci: import aws_iam_user_policy_attachment.read_only ← "+attachment,
 		"wrote infra/live/dev/ci/imports.tf, infra/live/dev/ci/generated_aws_iam_user_policy_attachment_read_only.tf",
+		"repaired aws_iam_user_policy_attachment.read_only: user set to aws_iam_user.deploy.name",
 		"plan: imports aws_iam_user_policy_attachment.read_only", "plan: changes nothing else", "import dev: 1 succeeded")
 	if !tr.exists("infra/live/dev/ci/imports.tf") || tr.exists("infra/modules/ci/imports.tf") {
 		t.Errorf("the import block must be in the unit folder, never the module's")
 	}
+	// The reference is what makes terraform detach the policy before it
+	// deletes the user; with terraform's literal it deletes both at once,
+	// and DeleteUser fails whenever it comes first (CI saw it, stop 22).
+	generated := tr.read("infra/live/dev/ci/generated_aws_iam_user_policy_attachment_read_only.tf")
+	contains(t, "the generated attachment", generated, "user       = aws_iam_user.deploy.name")
 	tr.must(0, "destroy", "dev", "--auto-approve")
 }
 

@@ -125,6 +125,15 @@ func (tr *tree) write(rel, content string) {
 	}
 }
 
+func (tr *tree) read(rel string) string {
+	tr.t.Helper()
+	b, err := os.ReadFile(tr.path(rel))
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	return string(b)
+}
+
 func (tr *tree) exists(rel string) bool {
 	_, err := os.Stat(tr.path(rel))
 	return err == nil

@@ -1,0 +1,95 @@
+package adopt
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// The generated literals that name a resource the unit manages become
+// references to it; names that only happen to match stay literals.
+func TestRepairRefersToManagedResources(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "fixtures", "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := []Referable{
+		{Type: "aws_security_group", Name: "app", Values: map[string]string{"id": "sg-c629032836ce8a335", "name": "adopty-app", "arn": "arn:aws:ec2:us-east-1:123456789012:security-group/sg-c629032836ce8a335"}},
+		// An IAM role's id is its name: taken for role, named after the type.
+		{Type: "aws_iam_role", Name: "task", Values: map[string]string{"id": "adopty-task", "name": "adopty-task", "arn": "arn:aws:iam::123456789012:role/adopty-task"}},
+		{Type: "aws_vpc", Name: "this", Key: cty.StringVal("main"), Values: map[string]string{"id": "vpc-4f989d19de702e65d"}},
+		// key_id is not named after aws_kms_alias, and the alias's id is
+		// its name: a name that recurs, so the literal stays.
+		{Type: "aws_kms_alias", Name: "ssm", Values: map[string]string{"id": "alias/aws/ssm", "name": "alias/aws/ssm"}},
+		// The group's own name is never a reference.
+		{Type: "aws_ecs_cluster", Name: "extra", Values: map[string]string{"name": "adopty-extra"}},
+	}
+	r, err := Repair("generated_imports.tf", src, RepairOptions{Schemas: fixtureSchemas(t), Referable: refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(r.Src)
+	for _, want := range []string{
+		"security_group_id            = aws_security_group.app.id\n",
+		"role       = aws_iam_role.task.name\n",
+		`vpc_id                 = aws_vpc.this["main"].id` + "\n",
+		`key_id           = "alias/aws/ssm"`,
+		`name                   = "adopty-extra"`,
+		`policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("repaired file lacks %q:\n%s", want, got)
+		}
+	}
+	var fixes []string
+	for _, f := range r.Fixes {
+		if strings.HasPrefix(f.What, "set to aws_") {
+			fixes = append(fixes, f.Address+" "+f.Attribute+" "+f.What)
+		}
+	}
+	want := []string{
+		"aws_vpc_security_group_ingress_rule.app_tcp_22 security_group_id set to aws_security_group.app.id: the value is that resource's, and the reference orders the two",
+		"aws_iam_role_policy_attachment.adopty_task_readonlyaccess role set to aws_iam_role.task.name: the value is that resource's, and the reference orders the two",
+		`aws_security_group.adopty_extra vpc_id set to aws_vpc.this["main"].id: the value is that resource's, and the reference orders the two`,
+	}
+	if strings.Join(fixes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fixes:\n%s\nwant\n%s", strings.Join(fixes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestLink(t *testing.T) {
+	user := Referable{Type: "aws_iam_user", Name: "deploy", Key: cty.NumberIntVal(0), Values: map[string]string{"id": "ci-deploy", "name": "ci-deploy", "arn": "arn:aws:iam::123456789012:user/ci-deploy"}}
+	for _, c := range []struct {
+		name, src, want string
+		refs            []Referable
+	}{
+		{"by name, with a count key", `user = "ci-deploy"`, `user = aws_iam_user.deploy[0].name`, []Referable{user}},
+		{"by ARN, whatever the attribute", `principal = "arn:aws:iam::123456789012:user/ci-deploy"`, `principal = aws_iam_user.deploy[0].arn`, []Referable{user}},
+		{"a name not named after the type", `value = "ci-deploy"`, `value = "ci-deploy"`, []Referable{user}},
+		{"a _name attribute named after the type", `log_group_name = "/ecs/app"`, `log_group_name = aws_cloudwatch_log_group.app.name`,
+			[]Referable{{Type: "aws_cloudwatch_log_group", Name: "app", Values: map[string]string{"id": "/ecs/app", "name": "/ecs/app"}}}},
+		{"two resources carry the value", `vpc_id = "vpc-1"`, `vpc_id = "vpc-1"`,
+			[]Referable{{Type: "aws_vpc", Name: "a", Values: map[string]string{"id": "vpc-1"}}, {Type: "aws_vpc", Name: "b", Values: map[string]string{"id": "vpc-1"}}}},
+		{"a template is not a literal", `user = "${var.user}"`, `user = "${var.user}"`, []Referable{user}},
+		{"an escaped template is", `user = "$${x}"`, `user = aws_iam_user.x.name`, []Referable{{Type: "aws_iam_user", Name: "x", Values: map[string]string{"name": "${x}"}}}},
+		{"an empty string names nothing", `user = ""`, `user = ""`, []Referable{{Type: "aws_iam_user", Name: "x", Values: map[string]string{"name": ""}}}},
+		{"the resource's own identity", `arn = "arn:aws:iam::123456789012:user/ci-deploy"`, `arn = "arn:aws:iam::123456789012:user/ci-deploy"`, []Referable{user}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := "resource \"aws_x\" \"y\" {\n  " + c.src + "\n}\n"
+			r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: c.refs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(r.Src), "  "+c.want+"\n") {
+				t.Errorf("got\n%s\nwant %s", r.Src, c.want)
+			}
+			if linked := strings.Contains(c.want, "= aws_"); linked != (len(r.Fixes) == 1) {
+				t.Errorf("fixes %+v", r.Fixes)
+			}
+		})
+	}
+}
