@@ -49,7 +49,7 @@ fuzz-smoke:
 # gremlins is installed into bin/ and run from there: under `go run` the
 # go command puts GOROOT/bin first on its children's PATH, past the wrapper.
 GREMLINS        ?= $(CURDIR)/bin/gremlins
-MUTATE_PKGS     ?= runner graph config redact diag discover glob state hclfmt markdown ci gctune verify parity report convert drift surgery vcs treegen iostreams backend
+MUTATE_PKGS     ?= runner graph config redact diag discover glob state hclfmt markdown ci gctune verify parity report convert drift surgery vcs treegen iostreams backend english
 MUTATE_EFFICACY ?= 90
 mutate:
 	@if [ "$(GREMLINS)" = "$(CURDIR)/bin/gremlins" ]; then GOBIN=$(CURDIR)/bin $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0; fi

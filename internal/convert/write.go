@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/stackctl/stackctl/internal/english"
 )
 
 // CheckOut refuses an output folder that has anything in it: the converter
@@ -56,7 +58,7 @@ func (r *Result) WriteText(w io.Writer, out string, at func(string) string) {
 	if len(r.Shared) > 0 {
 		fmt.Fprintln(w, "\nShared unit definitions:")
 		for _, s := range r.Shared {
-			fmt.Fprintf(w, "  %s from %s (%d units)\n", s.Path, s.From, s.Units)
+			fmt.Fprintf(w, "  %s from %s (%s)\n", s.Path, s.From, english.Count(s.Units, "unit"))
 		}
 	}
 	written, copied := 0, 0
@@ -67,7 +69,7 @@ func (r *Result) WriteText(w io.Writer, out string, at func(string) string) {
 			written++
 		}
 	}
-	fmt.Fprintf(w, "\nWrote %d files", written)
+	fmt.Fprintf(w, "\nWrote %s", english.Count(written, "file"))
 	if copied > 0 {
 		fmt.Fprintf(w, " and copied %d from unit folders", copied)
 	}

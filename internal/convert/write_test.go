@@ -57,3 +57,17 @@ func TestWriteTextWithoutEnvironments(t *testing.T) {
 		t.Errorf("report suggests a next step:\n%s", got)
 	}
 }
+
+// One of a thing is said in the singular.
+func TestWriteTextSingular(t *testing.T) {
+	r := &Result{
+		Shared: []Shared{{Path: "units/app.hcl", From: "_envcommon/app.hcl", Units: 1}},
+		Files:  []File{{Path: "stackctl.hcl"}, {Path: "live/dev/app/main.tf", Copied: true}},
+	}
+	got := writeText(r)
+	for _, w := range []string{"  units/app.hcl from _envcommon/app.hcl (1 unit)\n", "\nWrote 1 file and copied 1 from unit folders.\n"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("report lacks %q:\n%s", w, got)
+		}
+	}
+}

@@ -8,6 +8,8 @@ package drift
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stackctl/stackctl/internal/english"
 )
 
 // Verdict says what the next apply does with a drifted attribute.
@@ -190,12 +192,12 @@ func (u *Unit) Summary() string {
 	c := u.Count()
 	var outputs string
 	if c.Outputs > 0 {
-		outputs = fmt.Sprintf("; %s changed", plural(c.Outputs, "output"))
+		outputs = fmt.Sprintf("; %s changed", english.Count(c.Outputs, "output"))
 	}
 	if c.Resources == 0 {
 		return "no drift" + outputs
 	}
-	what := plural(c.Resources, "resource")
+	what := english.Count(c.Resources, "resource")
 	if c.Deleted > 0 {
 		what += fmt.Sprintf(" (%d deleted)", c.Deleted)
 	}
@@ -247,13 +249,6 @@ func (r *Report) ExitCode() int {
 		return 2
 	}
 	return 0
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func firstLine(s string) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/stackctl/stackctl/internal/english"
 )
 
 // WriteJSON writes the report as indented JSON: the shape of
@@ -62,7 +64,7 @@ func WriteText(w io.Writer, r *Report) error {
 }
 
 func (r *Report) summaryLine() string {
-	s := fmt.Sprintf("%d of %s drifted", r.Drifted(), plural(len(r.Units), "unit"))
+	s := fmt.Sprintf("%d of %s drifted", r.Drifted(), english.Count(len(r.Units), "unit"))
 	if n := r.Errored(); n > 0 {
 		s += fmt.Sprintf(", %d failed", n)
 	}

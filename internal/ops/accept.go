@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/stackctl/stackctl/internal/drift"
+	"github.com/stackctl/stackctl/internal/english"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
@@ -54,7 +55,7 @@ func Accept(drifted *Result) Operation {
 				return UnitResult{Data: b}, u.Fail(err)
 			}
 			if left.Drifted() {
-				return UnitResult{Data: b}, &UnitError{Message: fmt.Sprintf("drift accepted into state, yet a new refresh-only plan still finds %s changed (changed again meanwhile?): run stackctl drift again%s", plural(len(left.Resources), "resource"), kept)}
+				return UnitResult{Data: b}, &UnitError{Message: fmt.Sprintf("drift accepted into state, yet a new refresh-only plan still finds %s changed (changed again meanwhile?): run stackctl drift again%s", english.Count(len(left.Resources), "resource"), kept)}
 			}
 			return UnitResult{Message: "drift accepted into state and verified" + kept, Data: b}, nil
 		},
@@ -103,11 +104,4 @@ func saveBackup(ctx context.Context, store state.Store, backups *state.Backups, 
 		return nil, fmt.Errorf("keeping a backup of %s: %w; nothing was changed", store.Describe(), err)
 	}
 	return b, nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/stackctl/stackctl/internal/english"
 )
 
 // maxText keeps one value from flooding a view; JSON keeps it whole.
@@ -99,7 +101,7 @@ func (r *Result) summary() string {
 	if len(r.Differences) == 0 {
 		return "no differences (" + units + ")"
 	}
-	return fmt.Sprintf("%s, %d declared (%s)", plural(r.Undeclared, "undeclared difference"), r.Declared, units)
+	return fmt.Sprintf("%s, %d declared (%s)", english.Count(r.Undeclared, "undeclared difference"), r.Declared, units)
 }
 
 func mdSummary(r *Result) string {
@@ -149,13 +151,6 @@ func clip(s string) string {
 		return s
 	}
 	return s[:maxText] + "…"
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func paint(color bool, s, code string) string {
