@@ -48,9 +48,9 @@ func (c *converter) envRole(e *tgEnv) string {
 				continue
 			}
 			last = a
-			text, ok := roleValue(s.tg, c.ev.eval(f, a.Expr, u.file.path, u, f == u.file))
-			if !ok {
-				c.issue(a.SrcRange, s.tg, "cannot be worked out without running Terragrunt; env.hcl's assume_role needs a value known per environment")
+			text, problem := roleValue(s.tg, c.ev.eval(f, a.Expr, u.file.path, u, f == u.file))
+			if problem != "" {
+				c.issue(a.SrcRange, s.tg, problem)
 				bad = true
 				break
 			}
@@ -82,23 +82,34 @@ func (c *converter) envRole(e *tgEnv) string {
 }
 
 // roleValue is a role setting as env.hcl writes it: strings as they are,
-// iam_assume_role_duration (seconds) as a duration.
-func roleValue(name string, v cty.Value) (string, bool) {
+// iam_assume_role_duration (seconds) as a duration. problem says why a
+// value cannot be converted, "" when it can.
+func roleValue(name string, v cty.Value) (text, problem string) {
+	const unknown = "cannot be worked out without running Terragrunt; env.hcl's assume_role needs a value known per environment"
 	if name != "iam_assume_role_duration" {
-		return stringValue(v)
+		if text, ok := stringValue(v); ok {
+			return text, ""
+		}
+		return "", unknown
 	}
 	if !v.IsWhollyKnown() || v.IsNull() || v.Type() != cty.Number {
-		return "", false
+		return "", unknown
 	}
 	n, acc := v.AsBigFloat().Int64()
-	if acc != big.Exact || n <= 0 {
-		return "", false
+	switch {
+	case acc != big.Exact:
+		return "", "is not a whole number of seconds"
+	case n == 0:
+		// Terragrunt takes 0 for unset: its default session, an hour.
+		n = 3600
+	case n < 900 || n > 43200:
+		return "", fmt.Sprintf("is %d seconds: an assumed role's session lasts from 900 (15m) to 43200 (12h), which stackctl's duration checks", n)
 	}
 	switch {
 	case n%3600 == 0:
-		return fmt.Sprintf("%dh", n/3600), true
+		return fmt.Sprintf("%dh", n/3600), ""
 	case n%60 == 0:
-		return fmt.Sprintf("%dm", n/60), true
+		return fmt.Sprintf("%dm", n/60), ""
 	}
-	return fmt.Sprintf("%ds", n), true
+	return fmt.Sprintf("%ds", n), ""
 }

@@ -204,6 +204,7 @@ func (c *converter) load() hcl.Diagnostics {
 	}
 	for _, u := range units {
 		diags = append(diags, c.resolveIncludes(u)...)
+		c.checkExposed(u)
 		for _, inc := range u.includes {
 			included[inc.file.path] = true
 		}
