@@ -150,6 +150,12 @@ func PrepareStateMove(ctx context.Context, env Env, o MoveOptions) (*Surgery, er
 				text []byte
 			}{{su.Dir, removed}, {du.Dir, imported}} {
 				path := filepath.Join(f.dir, MovedFile)
+				if n := len(ch.Files); n > 0 && ch.Files[n-1].Path == path {
+					// One unit: both blocks go in its one file, or the
+					// second change would write over the first.
+					ch.Files[n-1].After = append(append(ch.Files[n-1].After, '\n'), f.text...)
+					continue
+				}
 				before, _ := readFile(path)
 				after := append(append([]byte(nil), before...), f.text...)
 				if len(before) > 0 {

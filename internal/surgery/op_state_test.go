@@ -271,3 +271,23 @@ func TestStateMoveWriteMoved(t *testing.T) {
 		t.Error("--write-moved created the state of dns")
 	}
 }
+
+// Within one unit both blocks go in its one file: the import block alone
+// would leave the old address in the state and out of the configuration,
+// which the next apply destroys.
+func TestStateMoveWriteMovedWithinAUnit(t *testing.T) {
+	env := fourUnits(t)
+	s, err := PrepareStateMove(context.Background(), env, MoveOptions{FromUnit: "gateway", From: "heroku_app.wasabi2", ToUnit: "gateway", To: "heroku_app.wasabi3", WriteMoved: true})
+	must(t, err)
+	if got := strings.Join(s.Report.Files, " "); got != "live/dev/gateway/stackctl_moved.tf" {
+		t.Errorf("files %s", got)
+	}
+	_, err = s.Run(context.Background(), nil)
+	must(t, err)
+	b, _ := os.ReadFile(filepath.Join(env.st.Root.Dir, "live/dev/gateway", MovedFile))
+	for _, want := range []string{"from = heroku_app.wasabi2", "to = heroku_app.wasabi3", `id = "wasabi2"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %q:\n%s", MovedFile, want, b)
+		}
+	}
+}
