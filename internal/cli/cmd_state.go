@@ -148,7 +148,8 @@ dependencies that still hold, and both units verified with plans (the source mus
 it again, the destination must not destroy, replace or create it). Says which resource block
 to move where in the configuration: move it first, then run state mv. With --write-moved no
 state is written: a removed block (source) and an import block (destination) are written into
-the unit folders (stackctl_moved.tf) for the next apply to do the move through terraform.
+the unit folders (stackctl_moved.tf) for the next apply to do the move through terraform;
+within one unit, a moved block.
 
 Examples:
   stackctl state mv prod network:aws_security_group.alb service:aws_security_group.alb --dry-run

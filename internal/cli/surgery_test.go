@@ -150,3 +150,29 @@ func TestErroredStateIsPushedBeforeApply(t *testing.T) {
 	r = mustRun(t, dir, 1, "state", "push-errored", "dev", "--unit", "app", "--auto-approve")
 	has(t, "push-errored with nothing kept", r.err, "no errored state is kept for app")
 }
+
+// state mv --write-moved within a unit writes terraform's moved block and
+// no state; once the resource block is renamed, the next apply moves the
+// object and creates and destroys nothing.
+func TestStateMvWriteMovedWithinAUnit(t *testing.T) {
+	dir := appliedTree(t)
+	statePath := filepath.Join(dir, ".stackctl/state/dev/net/terraform.tfstate")
+	before := readFile(t, statePath)
+	r := mustRun(t, dir, 0, "state", "mv", "dev", "net:terraform_data.this", "net:terraform_data.that", "--write-moved", "--auto-approve")
+	has(t, "state mv --write-moved", r.out, "live/dev/net/stackctl_moved.tf", "moves terraform_data.this to terraform_data.that in net (moved block)")
+	has(t, "stackctl_moved.tf", readFile(t, filepath.Join(dir, "live/dev/net/stackctl_moved.tf")),
+		"moved {\n  from = terraform_data.this\n  to   = terraform_data.that\n}\n")
+	if readFile(t, statePath) != before {
+		t.Fatal("--write-moved wrote net's state")
+	}
+	module := filepath.Join(dir, "modules/step/main.tf")
+	renamed := strings.Replace(readFile(t, module), `resource "terraform_data" "this"`, `resource "terraform_data" "that"`, 1)
+	if err := os.WriteFile(module, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRun(t, dir, 0, "apply", "dev", "--unit", "net", "--auto-approve")
+	has(t, "apply after the rename", r.out, "terraform_data.this has moved to terraform_data.that", "0 added, 0 changed, 0 destroyed")
+	r = mustRun(t, dir, 0, "state", "list", "dev", "--unit", "net")
+	has(t, "net after the apply", r.out, "terraform_data.that")
+	hasNot(t, "net after the apply", r.out, "terraform_data.this")
+}

@@ -176,3 +176,22 @@ func MovedBlocks(from, to, id string) (removed, imported []byte, err error) {
 	ib.SetAttributeValue("id", cty.StringVal(id))
 	return rf.Bytes(), imf.Bytes(), nil
 }
+
+// MovedBlock is terraform's moved block for a rename within one unit:
+// from and to may be resources or instances of one type.
+func MovedBlock(from, to string) ([]byte, error) {
+	ft, diags := hclsyntax.ParseTraversalAbs([]byte(from), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	tt, diags := hclsyntax.ParseTraversalAbs([]byte(to), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	f := hclwrite.NewEmptyFile()
+	f.Body().AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("# Written by stackctl state mv --write-moved: " + from + " is renamed " + to + " in this unit; terraform moves it at the next apply.\n")}})
+	b := f.Body().AppendNewBlock("moved", nil).Body()
+	b.SetAttributeTraversal("from", ft)
+	b.SetAttributeTraversal("to", tt)
+	return f.Bytes(), nil
+}

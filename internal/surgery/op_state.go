@@ -135,32 +135,18 @@ func PrepareStateMove(ctx context.Context, env Env, o MoveOptions) (*Surgery, er
 		s.Report.Moved = m
 		ch := &Changes{}
 		if o.WriteMoved {
-			id := ""
-			if len(m.IDs) == 1 {
-				id = m.IDs[0]
-			} else {
-				return nil, fmt.Errorf("--write-moved needs one import ID, and %s has %d instances: move them one by one, or without --write-moved", o.From, len(m.IDs))
-			}
-			removed, imported, err := MovedBlocks(o.From, o.To, id)
+			files, err := movedFiles(su, du, o, m)
 			if err != nil {
 				return nil, err
 			}
-			for _, f := range []struct {
-				dir  string
-				text []byte
-			}{{su.Dir, removed}, {du.Dir, imported}} {
+			for _, f := range files {
 				path := filepath.Join(f.dir, MovedFile)
-				if n := len(ch.Files); n > 0 && ch.Files[n-1].Path == path {
-					// One unit: both blocks go in its one file, or the
-					// second change would write over the first.
-					ch.Files[n-1].After = append(append(ch.Files[n-1].After, '\n'), f.text...)
-					continue
-				}
 				before, _ := readFile(path)
-				after := append(append([]byte(nil), before...), f.text...)
+				after := append([]byte(nil), before...)
 				if len(before) > 0 {
-					after = append(append(append([]byte(nil), before...), '\n'), f.text...)
+					after = append(after, '\n')
 				}
+				after = append(after, f.text...)
 				ch.Files = append(ch.Files, &FileChange{Path: path, Before: before, After: after})
 			}
 			return ch, nil
@@ -187,7 +173,11 @@ func PrepareStateMove(ctx context.Context, env Env, o MoveOptions) (*Surgery, er
 		s.Report.Files = append(s.Report.Files, relTo(st.Root.Dir, f.Path))
 	}
 	s.Report.Notes = moveAdvice(st, su, du, o, s.Report.Moved)
-	if o.WriteMoved {
+	switch {
+	case o.WriteMoved && same:
+		s.Report.Notes = append(s.Report.Notes, fmt.Sprintf("no state is written: the next `stackctl apply %s` moves %s to %s in %s (moved block); review its plan first, and keep the block until every copy of the state has been applied",
+			st.Env.Name, o.From, o.To, su.Path))
+	case o.WriteMoved:
 		s.Report.Notes = append(s.Report.Notes, fmt.Sprintf("no state is written: the next `stackctl apply %s` forgets %s in %s (removed block) and imports it into %s (import block); review its plan first, and delete %s from both folders after that apply",
 			st.Env.Name, o.From, su.Path, du.Path, MovedFile))
 	}
@@ -206,6 +196,34 @@ func PrepareStateMove(ctx context.Context, env Env, o MoveOptions) (*Surgery, er
 	}
 	s.tx.Verify = s.verifier(env)
 	return s, nil
+}
+
+type movedFile struct {
+	dir  string
+	text []byte
+}
+
+// movedFiles are the blocks --write-moved adds to each unit folder's
+// MovedFile. Within one unit it is terraform's own rename, a moved block,
+// which needs no ID and takes instances; across units a removed block in
+// the source and an import block, with the object's one ID, in the
+// destination.
+func movedFiles(su, du *config.Unit, o MoveOptions, m *Moved) ([]movedFile, error) {
+	if su.Path == du.Path {
+		text, err := MovedBlock(o.From, o.To)
+		if err != nil {
+			return nil, err
+		}
+		return []movedFile{{su.Dir, text}}, nil
+	}
+	if len(m.IDs) != 1 {
+		return nil, fmt.Errorf("--write-moved needs one import ID, and %s has %d instances: move them one by one, or without --write-moved", o.From, len(m.IDs))
+	}
+	removed, imported, err := MovedBlocks(o.From, o.To, m.IDs[0])
+	if err != nil {
+		return nil, err
+	}
+	return []movedFile{{su.Dir, removed}, {du.Dir, imported}}, nil
 }
 
 func listAddrs(st *state.State) string {

@@ -272,22 +272,35 @@ func TestStateMoveWriteMoved(t *testing.T) {
 	}
 }
 
-// Within one unit both blocks go in its one file: the import block alone
-// would leave the old address in the state and out of the configuration,
-// which the next apply destroys.
+// Within one unit --write-moved writes terraform's own rename, a moved
+// block: no removed block (it would forget the object the import then
+// needs) and no ID, so a resource of several instances moves too, and so
+// does one instance.
 func TestStateMoveWriteMovedWithinAUnit(t *testing.T) {
-	env := fourUnits(t)
-	s, err := PrepareStateMove(context.Background(), env, MoveOptions{FromUnit: "gateway", From: "heroku_app.wasabi2", ToUnit: "gateway", To: "heroku_app.wasabi3", WriteMoved: true})
-	must(t, err)
-	if got := strings.Join(s.Report.Files, " "); got != "live/dev/gateway/stackctl_moved.tf" {
-		t.Errorf("files %s", got)
-	}
-	_, err = s.Run(context.Background(), nil)
-	must(t, err)
-	b, _ := os.ReadFile(filepath.Join(env.st.Root.Dir, "live/dev/gateway", MovedFile))
-	for _, want := range []string{"from = heroku_app.wasabi2", "to = heroku_app.wasabi3", `id = "wasabi2"`} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("%s lacks %q:\n%s", MovedFile, want, b)
+	for _, c := range []struct{ from, to string }{
+		{"heroku_app.wasabi2", "heroku_app.wasabi3"},
+		{"heroku_app.apps", "heroku_app.apps_v2"},
+		{`heroku_app.apps["kiwi"]`, `heroku_app.apps["kiwi2"]`},
+	} {
+		env := fourUnits(t)
+		s, err := PrepareStateMove(context.Background(), env, MoveOptions{FromUnit: "gateway", From: c.from, ToUnit: "gateway", To: c.to, WriteMoved: true})
+		must(t, err)
+		if got := strings.Join(s.Report.Files, " "); got != "live/dev/gateway/stackctl_moved.tf" {
+			t.Errorf("%s: files %s", c.from, got)
+		}
+		if got := s.Report.Notes[len(s.Report.Notes)-1]; !strings.Contains(got, "moves "+c.from+" to "+c.to+" in gateway (moved block)") {
+			t.Errorf("%s: note %q", c.from, got)
+		}
+		_, before := unitState(t, env, "gateway")
+		_, err = s.Run(context.Background(), nil)
+		must(t, err)
+		b, _ := os.ReadFile(filepath.Join(env.st.Root.Dir, "live/dev/gateway", MovedFile))
+		want := "moved {\n  from = " + c.from + "\n  to   = " + c.to + "\n}\n"
+		if !strings.Contains(string(b), want) || strings.Contains(string(b), "removed") || strings.Contains(string(b), "import") {
+			t.Errorf("%s: %s is not one moved block:\n%s", c.from, MovedFile, b)
+		}
+		if _, after := unitState(t, env, "gateway"); !bytes.Equal(after, before) {
+			t.Errorf("%s: --write-moved wrote the state", c.from)
 		}
 	}
 }
