@@ -3,6 +3,7 @@ package surgery
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -296,11 +297,42 @@ func TestStateMoveWriteMovedWithinAUnit(t *testing.T) {
 		must(t, err)
 		b, _ := os.ReadFile(filepath.Join(env.st.Root.Dir, "live/dev/gateway", MovedFile))
 		want := "moved {\n  from = " + c.from + "\n  to   = " + c.to + "\n}\n"
-		if !strings.Contains(string(b), want) || strings.Contains(string(b), "removed") || strings.Contains(string(b), "import") {
+		if !strings.HasPrefix(string(b), "# Written by stackctl state mv --write-moved: ") || !strings.Contains(string(b), want) || strings.Contains(string(b), "removed") || strings.Contains(string(b), "import") {
 			t.Errorf("%s: %s is not one moved block:\n%s", c.from, MovedFile, b)
 		}
 		if _, after := unitState(t, env, "gateway"); !bytes.Equal(after, before) {
 			t.Errorf("%s: --write-moved wrote the state", c.from)
+		}
+	}
+}
+
+// A move into a unit that has a state shows that state's serial, lineage
+// and size before the move, not those of an empty one.
+func TestStateMoveIntoAnExistingState(t *testing.T) {
+	env := fourUnits(t)
+	s, err := PrepareStateMove(context.Background(), env, MoveOptions{FromUnit: "gateway", From: "heroku_app.wasabi2", ToUnit: "web", To: "heroku_app.wasabi2"})
+	must(t, err)
+	if got := s.Report.States[1]; got.Unit != "web" || got.Action != "rewrite" || got.Serial != 3 || got.Next != 4 || got.Lineage != "lw" || got.Resources != 2 {
+		t.Errorf("web's state plan: %+v", got)
+	}
+}
+
+// Twelve addresses are all named; the thirteenth is counted instead.
+func TestListAddrs(t *testing.T) {
+	for n, want := range map[int]string{0: "no managed resources", 1: "terraform_data.x[0]", 12: "terraform_data.x[11]", 13: "and 1 more (stackctl state list)"} {
+		var insts []string
+		for i := range n {
+			insts = append(insts, fmt.Sprintf(`{"index_key": %d, "schema_version": 0, "attributes": {"id": "i%d"}}`, i, i))
+		}
+		doc := `{"version": 4, "serial": 1, "lineage": "l", "outputs": {}, "resources": [{"mode": "managed", "type": "terraform_data", "name": "x", "provider": "p", "instances": [` + strings.Join(insts, ",") + `]}]}`
+		st, err := state.Parse([]byte(doc))
+		must(t, err)
+		got := listAddrs(st)
+		if !strings.HasSuffix(got, want) || strings.Contains(got, "0 more") {
+			t.Errorf("%d instances: %q, want it to end in %q", n, got, want)
+		}
+		if parts := strings.Split(got, ", "); n > 0 && len(parts) != min(n, 13) {
+			t.Errorf("%d instances: %d parts in %q", n, len(parts), got)
 		}
 	}
 }

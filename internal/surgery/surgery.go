@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -253,7 +252,7 @@ func instanceAddrs(st *state.State) []string {
 			out = append(out, o.Address)
 		}
 	}
-	sort.Strings(out)
+	// Objects is terraform's order (state list's): x[2] before x[10].
 	return out
 }
 
