@@ -37,19 +37,75 @@ func (m Referable) Reference(attr string) hcl.Traversal {
 var ownIdentity = map[string]bool{"name": true, "name_prefix": true, "id": true, "arn": true, "description": true}
 
 // link replaces a literal that is another managed resource's id, arn or
-// name with a reference to it. Terraform generates literals only, so
-// without the reference it has no edge between the two: a destroy
-// deletes both at once, and an IAM user is refused (DeleteConflict) while
-// the adopted attachment is still on it. The reference gives the order
-// (attachment first) and keeps the value identical, so the import plan
-// does not change. It returns the reference written, "" when none.
+// name with a reference to it, in a string or in a list of strings.
+// Terraform generates literals only, so without the reference it has no
+// edge between the two: a destroy deletes both at once, and an IAM user
+// is refused (DeleteConflict) while the adopted attachment is still on
+// it. The reference gives the order (attachment first) and keeps the
+// value identical, so the import plan does not change. It returns the
+// references written, "" when none.
 func link(body *hclwrite.Body, attr string, referable []Referable) string {
-	if ownIdentity[attr] || len(referable) == 0 {
+	a := body.GetAttribute(attr)
+	if ownIdentity[attr] || len(referable) == 0 || a == nil {
 		return ""
 	}
-	value, ok := literal(body.GetAttribute(attr))
-	if !ok || value == "" {
+	expr, diags := hclsyntax.ParseExpression(a.Expr().BuildTokens(nil).Bytes(), "", hcl.InitialPos)
+	if diags.HasErrors() {
 		return ""
+	}
+	if value, ok := literal(expr); ok {
+		ref := find(attr, value, referable)
+		if ref == nil {
+			return ""
+		}
+		body.SetAttributeTraversal(attr, ref)
+		return string(hclwrite.TokensForTraversal(ref).Bytes())
+	}
+	tuple, ok := expr.(*hclsyntax.TupleConsExpr)
+	if !ok || len(tuple.Exprs) == 0 {
+		return ""
+	}
+	elems := make([]hclwrite.Tokens, len(tuple.Exprs))
+	var refs []string
+	for i, e := range tuple.Exprs {
+		value, ok := literal(e)
+		if !ok {
+			return "" // the list is more than literals: left as written
+		}
+		elems[i] = hclwrite.TokensForValue(cty.StringVal(value))
+		if ref := find(attr, value, referable); ref != nil {
+			elems[i] = hclwrite.TokensForTraversal(ref)
+			refs = append(refs, string(elems[i].Bytes()))
+		}
+	}
+	if len(refs) == 0 {
+		return ""
+	}
+	body.SetAttributeRaw(attr, hclwrite.TokensForTuple(elems))
+	return strings.Join(refs, ", ")
+}
+
+// linkBlocks links the attributes of body's nested blocks
+// (network_configuration { subnets = [...] }), reporting each with its
+// path from the resource.
+func linkBlocks(body *hclwrite.Body, path string, referable []Referable, fix func(attr, ref string)) {
+	for _, b := range body.Blocks() {
+		at := path + b.Type()
+		for _, attr := range sortedKeys(b.Body().Attributes()) {
+			if ref := link(b.Body(), attr, referable); ref != "" {
+				fix(at+"."+attr, ref)
+			}
+		}
+		linkBlocks(b.Body(), at+".", referable, fix)
+	}
+}
+
+// find is the reference to the one resource whose id, arn or name value
+// is; nil when none is, or two are: which one is meant is the user's
+// call, so the literal stays.
+func find(attr, value string, referable []Referable) hcl.Traversal {
+	if value == "" {
+		return nil
 	}
 	var found *Referable
 	var to string
@@ -59,18 +115,14 @@ func link(body *hclwrite.Body, attr string, referable []Referable) string {
 			continue
 		}
 		if found != nil {
-			// Two resources carry the value: which one is meant is the
-			// user's call, so the literal stays.
-			return ""
+			return nil
 		}
 		found, to = &referable[i], k
 	}
 	if found == nil {
-		return ""
+		return nil
 	}
-	ref := found.Reference(to)
-	body.SetAttributeTraversal(attr, ref)
-	return string(hclwrite.TokensForTraversal(ref).Bytes())
+	return found.Reference(to)
 }
 
 // refers is the attribute of m that value names, "" when none. An ARN, or
@@ -80,10 +132,11 @@ func link(body *hclwrite.Body, attr string, referable []Referable) string {
 // log_group_name for aws_cloudwatch_log_group), since short names recur.
 func refers(attr, value string, m Referable) string {
 	order := []string{"name", "id", "arn"}
+	one := strings.TrimSuffix(attr, "s") // a list's attribute: subnet_ids, policy_arns
 	switch {
-	case strings.HasSuffix(attr, "arn"):
+	case strings.HasSuffix(one, "arn"):
 		order = []string{"arn", "id", "name"}
-	case strings.HasSuffix(attr, "id"):
+	case strings.HasSuffix(one, "id"):
 		order = []string{"id", "arn", "name"}
 	}
 	for _, k := range order {
@@ -97,24 +150,21 @@ func refers(attr, value string, m Referable) string {
 	return ""
 }
 
-// namedAfter: attr, without a _name suffix, is the end of the type's name
-// at an underscore.
+// namedAfter: attr, without a _name suffix and in the singular (a list's
+// roles, users), is the end of the type's name at an underscore.
 func namedAfter(attr, typ string) bool {
-	noun := strings.TrimSuffix(attr, "_name")
-	return noun != "" && strings.HasSuffix(typ, "_"+noun)
+	for _, noun := range []string{attr, strings.TrimSuffix(attr, "s")} {
+		noun = strings.TrimSuffix(noun, "_name")
+		if noun != "" && strings.HasSuffix(typ, "_"+noun) {
+			return true
+		}
+	}
+	return false
 }
 
-// literal is the string an attribute is set to, when it is a plain quoted
-// string (no template, no reference).
-func literal(a *hclwrite.Attribute) (string, bool) {
-	if a == nil {
-		return "", false
-	}
-	src := a.Expr().BuildTokens(nil).Bytes()
-	expr, diags := hclsyntax.ParseExpression(src, "", hcl.InitialPos)
-	if diags.HasErrors() {
-		return "", false
-	}
+// literal is the string expr is, when it is a plain quoted string (no
+// template, no reference).
+func literal(expr hclsyntax.Expression) (string, bool) {
 	t, ok := expr.(*hclsyntax.TemplateExpr)
 	if !ok || !t.IsStringLiteral() {
 		return "", false

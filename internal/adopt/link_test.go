@@ -93,3 +93,79 @@ func TestLink(t *testing.T) {
 		})
 	}
 }
+
+// Lists of literals are linked element by element, and so are the
+// attributes of nested blocks; a list with anything but literals is left
+// as written.
+func TestLinkListsAndBlocks(t *testing.T) {
+	refs := []Referable{
+		{Type: "aws_subnet", Name: "private", Key: cty.NumberIntVal(0), Values: map[string]string{"id": "subnet-a"}},
+		{Type: "aws_subnet", Name: "private", Key: cty.NumberIntVal(1), Values: map[string]string{"id": "subnet-b"}},
+		{Type: "aws_security_group", Name: "app", Values: map[string]string{"id": "sg-1", "name": "app"}},
+		{Type: "aws_iam_role", Name: "task", Values: map[string]string{"id": "task", "name": "task"}},
+	}
+	src := `resource "aws_ecs_service" "web" {
+  name = "web"
+  network_configuration {
+    subnets         = ["subnet-a", "subnet-b", "subnet-elsewhere"]
+    security_groups = ["sg-1"]
+    deeper {
+      security_group_ids = ["sg-1", var.extra]
+    }
+  }
+}
+
+resource "aws_iam_policy_attachment" "x" {
+  roles = ["task"]
+  users = ["task"]
+}
+`
+	r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(r.Src)
+	for _, want := range []string{
+		`    subnets         = [aws_subnet.private[0].id, aws_subnet.private[1].id, "subnet-elsewhere"]` + "\n",
+		"    security_groups = [aws_security_group.app.id]\n",
+		`      security_group_ids = ["sg-1", var.extra]` + "\n",
+		"  roles = [aws_iam_role.task.name]\n",
+		`  users = ["task"]` + "\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("repaired file lacks %q:\n%s", want, got)
+		}
+	}
+	var fixes []string
+	for _, f := range r.Fixes {
+		fixes = append(fixes, f.Address+" "+f.Attribute+" "+strings.SplitN(f.What, ":", 2)[0])
+	}
+	want := []string{
+		"aws_ecs_service.web network_configuration.security_groups set to aws_security_group.app.id",
+		"aws_ecs_service.web network_configuration.subnets set to aws_subnet.private[0].id, aws_subnet.private[1].id",
+		"aws_iam_policy_attachment.x roles set to aws_iam_role.task.name",
+	}
+	if strings.Join(fixes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fixes:\n%s\nwant\n%s", strings.Join(fixes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestNamedAfter(t *testing.T) {
+	for _, c := range []struct {
+		attr, typ string
+		want      bool
+	}{
+		{"user", "aws_iam_user", true},
+		{"users", "aws_iam_user", true},
+		{"user_names", "aws_iam_user", true},
+		{"log_group_name", "aws_cloudwatch_log_group", true},
+		{"address", "aws_x_address", true},
+		{"group", "aws_iam_user", false},
+		{"_name", "aws_x_", false},
+		{"ser", "aws_iam_user", false},
+	} {
+		if got := namedAfter(c.attr, c.typ); got != c.want {
+			t.Errorf("namedAfter(%q, %q) = %v", c.attr, c.typ, got)
+		}
+	}
+}

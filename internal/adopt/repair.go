@@ -126,6 +126,9 @@ func Repair(filename string, src []byte, o RepairOptions) (*Repaired, error) {
 				}
 			}
 		}
+		linkBlocks(body, "", o.Referable, func(attr, ref string) {
+			fix(attr, "set to "+ref+": the value is that resource's, and the reference orders the two")
+		})
 		for _, c := range conflicts[addr] {
 			if body.GetAttribute(c.attr) == nil || body.GetAttribute(c.with) == nil {
 				continue // already resolved
