@@ -186,7 +186,12 @@ func PreparePushErrored(ctx context.Context, env Env, o PushOptions) (*Surgery, 
 	s.Report.Notes = append(s.Report.Notes, fmt.Sprintf("pushes %s (serial %d, %d resource instance(s)), which terraform wrote when it could not save the state", relTo(st.Root.Dir, e.Path), errored.Serial, errored.Instances()))
 	s.Report.Verify = []Expect{{Unit: u.Path, Touched: instanceAddrs(errored)}}
 	s.tx.Verify = s.verifier(env)
-	s.post = func() error { return donePushed(e) }
+	s.post = func() error {
+		if err := donePushed(e); err != nil {
+			return fmt.Errorf("the state of %s was pushed and verified, but %s could not be put aside (%w): move it into pushed/ beside it, or state push-errored offers it again", u.Path, relTo(st.Root.Dir, e.Path), err)
+		}
+		return nil
+	}
 	return s, nil
 }
 

@@ -255,3 +255,22 @@ func TestPushErroredWhereThereIsNoState(t *testing.T) {
 		t.Errorf("pushed %+v", st)
 	}
 }
+
+// The push is done when the errored state cannot be put aside: Run says
+// so, and what to do, instead of claiming success.
+func TestPushErroredThatCannotBePutAside(t *testing.T) {
+	env := fourUnits(t)
+	p := keepErrored(t, env, "web", webDoc("lw", "4", "web-4"))
+	// A file where the pushed/ folder goes.
+	must(t, os.WriteFile(filepath.Join(filepath.Dir(p), "pushed"), nil, 0o600))
+	s, err := PreparePushErrored(context.Background(), env, PushOptions{Unit: "web"})
+	must(t, err)
+	_, err = s.Run(context.Background(), nil)
+	want := "the state of web was pushed and verified, but " + relTo(env.st.Root.Dir, p) + " could not be put aside ("
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "): move it into pushed/ beside it, or state push-errored offers it again") {
+		t.Fatalf("got %v\nwant %s…", err, want)
+	}
+	if st, _ := unitState(t, env, "web"); st.Serial != 5 {
+		t.Errorf("the state was not pushed: serial %d", st.Serial)
+	}
+}

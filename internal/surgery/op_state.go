@@ -120,7 +120,8 @@ func PrepareStateMove(ctx context.Context, env Env, o MoveOptions) (*Surgery, er
 			if _, i, _ := dst.Instance(o.To); i != nil {
 				return nil, fmt.Errorf("%s:%s exists already: move it away first", du.Path, o.To)
 			}
-		} else if r, _ := dst.Resource(o.To); r != nil && !(same && o.From == o.To) {
+		} else if r, _ := dst.Resource(o.To); r != nil {
+			// A move onto itself was refused above.
 			return nil, fmt.Errorf("%s:%s exists already: move it away first", du.Path, o.To)
 		}
 		srcBefore, dstBefore := summary(src), summary(dst)

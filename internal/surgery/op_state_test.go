@@ -57,6 +57,8 @@ func TestPrepareStateMoveRefusals(t *testing.T) {
 			"dns has no state ("},
 		{"destination exists", MoveOptions{FromUnit: "web", From: "terraform_data.x", ToUnit: "api", To: "terraform_data.x"},
 			"api:terraform_data.x exists already: move it away first"},
+		{"destination exists in the same unit", MoveOptions{FromUnit: "gateway", From: "heroku_app.wasabi2", ToUnit: "gateway", To: "heroku_app.apps"},
+			"gateway:heroku_app.apps exists already: move it away first"},
 		{"destination instance exists", MoveOptions{FromUnit: "gateway", From: `heroku_app.apps["mywasabi"]`, ToUnit: "gateway", To: `heroku_app.apps["kiwi"]`},
 			`gateway:heroku_app.apps["kiwi"] exists already: move it away first`},
 		{"several instances with --write-moved", MoveOptions{FromUnit: "gateway", From: "heroku_app.apps", ToUnit: "web", To: "heroku_app.apps", WriteMoved: true},
