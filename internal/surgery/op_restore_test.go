@@ -274,3 +274,22 @@ func TestPushErroredThatCannotBePutAside(t *testing.T) {
 		t.Errorf("the state was not pushed: serial %d", st.Serial)
 	}
 }
+
+// An errored state at the stored serial is not older: terraform can fail
+// to save before it moves the serial on. It is pushed at the next one.
+func TestPushErroredAtTheStoredSerial(t *testing.T) {
+	env := fourUnits(t)
+	keepErrored(t, env, "web", webDoc("lw", "3", "web-changed"))
+	s, err := PreparePushErrored(context.Background(), env, PushOptions{Unit: "web"})
+	must(t, err)
+	if sp := s.Report.States[0]; sp.Serial != 3 || sp.Next != 4 {
+		t.Errorf("state %+v", sp)
+	}
+	_, err = s.Run(context.Background(), nil)
+	must(t, err)
+	st, _ := unitState(t, env, "web")
+	_, i, _ := st.Instance("terraform_data.x")
+	if id, _ := i.Attribute("id"); st.Serial != 4 || id != "web-changed" {
+		t.Errorf("pushed: serial %d, id %v", st.Serial, id)
+	}
+}
