@@ -101,7 +101,13 @@ func PrepareMoveUnit(ctx context.Context, env Env, o MoveUnitOptions) (*Surgery,
 					continue // absolute, or not a local path
 				}
 				p, sub, hasSub := strings.Cut(ref.Value, "//")
-				nv, err := rel(newDir, filepath.Join(u.Dir, filepath.FromSlash(p)))
+				target := filepath.Join(u.Dir, filepath.FromSlash(p))
+				if in, err := filepath.Rel(u.Dir, target); err == nil && in != ".." && !strings.HasPrefix(in, ".."+string(filepath.Separator)) {
+					// Inside the unit folder (source = "./mod"): it
+					// moves with the folder.
+					target = filepath.Join(newDir, in)
+				}
+				nv, err := rel(newDir, target)
 				if err != nil {
 					return nil, err
 				}

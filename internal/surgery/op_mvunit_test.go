@@ -222,3 +222,25 @@ func TestMoveUnitWithTheSameKey(t *testing.T) {
 		t.Error("the state was rewritten")
 	}
 }
+
+// A module inside the unit folder moves with it: its source stays
+// "./mod", never the old folder's path (which the move empties).
+func TestMoveUnitWithItsOwnModule(t *testing.T) {
+	env := loadEnv(t, map[string]string{
+		"stackctl.hcl":             moveStack,
+		"live/dev/env.hcl":         "vars = {}\n",
+		"live/dev/dns/unit.hcl":    "source = \"./mod\"\ninputs = {}\n",
+		"live/dev/dns/mod/main.tf": "resource \"terraform_data\" \"x\" {}\n",
+	})
+	root := env.st.Root.Dir
+	s, err := PrepareMoveUnit(context.Background(), &withDependents{env, nil}, MoveUnitOptions{From: "dns", To: "net/dns"})
+	must(t, err)
+	if len(s.Report.FileEdits) != 0 {
+		t.Errorf("file edits %+v", s.Report.FileEdits)
+	}
+	_, err = s.Run(context.Background(), nil)
+	must(t, err)
+	if b, _ := os.ReadFile(filepath.Join(root, "live/dev/net/dns/unit.hcl")); string(b) != "source = \"./mod\"\ninputs = {}\n" {
+		t.Errorf("the moved unit.hcl:\n%s", b)
+	}
+}
