@@ -97,11 +97,7 @@ func hasNot(t *testing.T, what, got string, bad ...string) {
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return testutil.ReadFile(t, path)
 }
 
 // secretValue is what the sensitive output of secretModule holds; it must

@@ -190,11 +190,7 @@ func (tr *tree) write(rel, content string) {
 
 func (tr *tree) read(rel string) string {
 	tr.t.Helper()
-	b, err := os.ReadFile(tr.path(rel))
-	if err != nil {
-		tr.t.Fatal(err)
-	}
-	return string(b)
+	return testutil.ReadFile(tr.t, tr.path(rel))
 }
 
 // recorder is an Observer that keeps the order units started in, their

@@ -26,6 +26,17 @@ func WriteTree(t testing.TB, files map[string]string) string {
 	return dir
 }
 
+// ReadFile is the content of path; a file that cannot be read fails the
+// test.
+func ReadFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // SyncBuffer collects what a process writes, from os/exec's copying
 // goroutines, while the test reads it.
 type SyncBuffer struct {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stackctl/stackctl/internal/testutil"
 	"github.com/stackctl/stackctl/internal/testutil/e2e"
 	"github.com/stackctl/stackctl/internal/testutil/moto"
 )
@@ -127,11 +128,7 @@ func (tr *tree) write(rel, content string) {
 
 func (tr *tree) read(rel string) string {
 	tr.t.Helper()
-	b, err := os.ReadFile(tr.path(rel))
-	if err != nil {
-		tr.t.Fatal(err)
-	}
-	return string(b)
+	return testutil.ReadFile(tr.t, tr.path(rel))
 }
 
 func (tr *tree) exists(rel string) bool {

@@ -134,11 +134,7 @@ func (tr *tree) write(files map[string]string) {
 
 func (tr *tree) read(rel string) string {
 	tr.t.Helper()
-	b, err := os.ReadFile(tr.path(rel))
-	if err != nil {
-		tr.t.Fatal(err)
-	}
-	return string(b)
+	return testutil.ReadFile(tr.t, tr.path(rel))
 }
 
 func (tr *tree) command(ctx context.Context, env []string, args ...string) (*exec.Cmd, *testutil.SyncBuffer, *testutil.SyncBuffer) {

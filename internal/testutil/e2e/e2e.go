@@ -167,11 +167,7 @@ func (tr *Tree) Write(files map[string]string) {
 // Read reads a file of the tree.
 func (tr *Tree) Read(rel string) string {
 	tr.T.Helper()
-	b, err := os.ReadFile(tr.Path(rel))
-	if err != nil {
-		tr.T.Fatal(err)
-	}
-	return string(b)
+	return testutil.ReadFile(tr.T, tr.Path(rel))
 }
 
 // Command prepares `stackctl ARGS` in the tree, in its own process group,
