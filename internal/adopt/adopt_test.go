@@ -80,13 +80,23 @@ func TestWriteImports(t *testing.T) {
 
 func TestNeedsConfigAndGeneratedFile(t *testing.T) {
 	dir := testutil.WriteTree(t, map[string]string{"main.tf": "resource \"aws_vpc\" \"main\" {}\n", "generated_imports.tf": ""})
+	declared, err := Declared(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for addr, want := range map[string]bool{"aws_vpc.main": false, "aws_vpc.other[0]": true, "module.x.aws_vpc.y": false} {
-		if got, err := NeedsConfig(dir, mustAddr(t, addr)); err != nil || got != want {
-			t.Errorf("%s: got %v %v", addr, got, err)
+		if got := declared.NeedsConfig(mustAddr(t, addr)); got != want {
+			t.Errorf("%s: got %v", addr, got)
 		}
 	}
 	if got := GeneratedFile(dir, "imports"); got != "generated_imports_2.tf" {
 		t.Errorf("GeneratedFile: %s", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.tf"), []byte("resource {"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Declared(dir); err == nil || !strings.Contains(err.Error(), "bad.tf") {
+		t.Errorf("a file that does not parse: %v", err)
 	}
 	if got := GeneratedFile(dir, "aws_vpc.Main!"); got != "generated_aws_vpc_main.tf" {
 		t.Errorf("GeneratedFile: %s", got)

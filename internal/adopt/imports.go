@@ -157,30 +157,18 @@ func traversalString(tr hcl.Traversal) string {
 	return b.String()
 }
 
-// NeedsConfig reports whether the root module in dir has no resource
-// block for addr, so the plan must generate one
-// (-generate-config-out). Terraform generates configuration for the root
-// module only: an address in a child module without a block there is an
-// error terraform reports itself.
-func NeedsConfig(dir string, addr Address) (bool, error) {
-	if addr.Module != "" {
-		return false, nil
-	}
-	declared, err := Declared(dir)
-	if err != nil {
-		return false, err
-	}
-	return !declared[addr.Config()], nil
-}
+// Blocks are the resource blocks (TYPE.NAME) of a root module.
+type Blocks map[string]bool
 
-// Declared are the resource blocks (TYPE.NAME) of dir's .tf files: the
-// root module's, when dir is a working folder.
-func Declared(dir string) (map[string]bool, error) {
+// Declared reads the resource blocks of dir's .tf files: the root
+// module's, when dir is a working folder. Read once, it answers
+// NeedsConfig for every import and tells Repair what it may refer to.
+func Declared(dir string) (Blocks, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
+	out := Blocks{}
 	for _, p := range files {
 		body, _, err := parseBody(p)
 		if err != nil {
@@ -193,6 +181,15 @@ func Declared(dir string) (map[string]bool, error) {
 		}
 	}
 	return out, nil
+}
+
+// NeedsConfig reports whether the root module has no resource block for
+// addr, so the plan must generate one (-generate-config-out). Terraform
+// generates configuration for the root module only: an address in a
+// child module without a block there is an error terraform reports
+// itself.
+func (b Blocks) NeedsConfig(addr Address) bool {
+	return addr.Module == "" && !b[addr.Config()]
 }
 
 var notName = regexp.MustCompile(`[^a-z0-9_]+`)

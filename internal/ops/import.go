@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/stackctl/stackctl/internal/adopt"
-	"github.com/stackctl/stackctl/internal/state"
 	"github.com/stackctl/stackctl/internal/terraform"
 )
 
@@ -96,19 +95,21 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 	if _, err := adopt.WriteImports(wd, spec.Imports); err != nil {
 		return UnitResult{}, &UnitError{Message: err.Error(), Err: err}
 	}
+	// Read before terraform writes the generated file: a file that does
+	// not parse is Repair's to report.
+	declared, err := adopt.Declared(wd)
+	if err != nil {
+		return UnitResult{}, err
+	}
 	var need []adopt.Import
 	for _, imp := range spec.Imports {
-		n, err := adopt.NeedsConfig(wd, imp.To)
-		if err != nil {
-			return UnitResult{}, err
-		}
-		if n {
+		if declared.NeedsConfig(imp.To) {
 			need = append(need, imp)
 		}
 	}
 	var generated []byte
 	if len(need) > 0 {
-		if generated, err = u.generate(ctx, a, spec.Name, st); err != nil {
+		if generated, err = u.generate(ctx, a, spec.Name, referables(st, declared)); err != nil {
 			return UnitResult{}, err
 		}
 	}
@@ -169,16 +170,10 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 // wrote (docs/drift.md, steps 3 and 4), in the working folder. The plan
 // itself may fail (an SSM SecureString's value cannot be read): what
 // counts is that terraform read the objects and wrote their
-// configuration. Literals that name a resource of st become references
-// to it. It returns the repaired file's content.
-func (u *Unit) generate(ctx context.Context, a *Adoption, name string, st *state.State) ([]byte, error) {
+// configuration. Literals that name one of refs become references to
+// it. It returns the repaired file's content.
+func (u *Unit) generate(ctx context.Context, a *Adoption, name string, refs []adopt.Referable) ([]byte, error) {
 	wd := u.Workdir()
-	// Read before terraform writes the generated file: a file that does
-	// not parse is Repair's to report.
-	refs, err := referables(st, wd.Dir)
-	if err != nil {
-		return nil, u.Fail(err)
-	}
 	a.Generated = generatedName(name, wd.Dir, u.Config.Dir)
 	p, perr := u.Plan(ctx, terraform.PlanOptions{GenerateConfigOut: a.Generated})
 	p.Discard()

@@ -7,18 +7,14 @@ import (
 )
 
 // referables are the instances of st that configuration generated in the
-// working folder dir may refer to (adopt.Referable): managed, in the root
-// module, with a resource block there, neither deposed nor tainted (a
+// root module may refer to (adopt.Referable): managed, in the root
+// module, with a resource block there (declared), neither deposed nor tainted (a
 // tainted one is replaced, and a reference to it would replace the
 // adopted resource too). Sensitive ids, arns and names are left out, so
 // that no secret becomes a literal's match.
-func referables(st *state.State, dir string) ([]adopt.Referable, error) {
+func referables(st *state.State, declared adopt.Blocks) []adopt.Referable {
 	if st == nil {
-		return nil, nil
-	}
-	declared, err := adopt.Declared(dir)
-	if err != nil {
-		return nil, err
+		return nil
 	}
 	var out []adopt.Referable
 	for _, o := range st.Objects() {
@@ -52,5 +48,5 @@ func referables(st *state.State, dir string) ([]adopt.Referable, error) {
 		}
 		out = append(out, ref)
 	}
-	return out, nil
+	return out
 }
