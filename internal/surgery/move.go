@@ -156,13 +156,9 @@ func MovedBlocks(from, to, id string) (removed, imported []byte, err error) {
 	if fa.HasKey {
 		return nil, nil, fmt.Errorf("--write-moved moves whole resources: a removed block cannot name one instance (%s)", from)
 	}
-	ft, diags := hclsyntax.ParseTraversalAbs([]byte(from), "", hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil, nil, diags
-	}
-	tt, diags := hclsyntax.ParseTraversalAbs([]byte(to), "", hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil, nil, diags
+	ft, tt, err := traversals(from, to)
+	if err != nil {
+		return nil, nil, err
 	}
 	rf := hclwrite.NewEmptyFile()
 	rf.Body().AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("# Written by stackctl state mv --write-moved: " + from + " moves to another unit; forget it here without destroying it.\n")}})
@@ -180,13 +176,9 @@ func MovedBlocks(from, to, id string) (removed, imported []byte, err error) {
 // MovedBlock is terraform's moved block for a rename within one unit:
 // from and to may be resources or instances of one type.
 func MovedBlock(from, to string) ([]byte, error) {
-	ft, diags := hclsyntax.ParseTraversalAbs([]byte(from), "", hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	tt, diags := hclsyntax.ParseTraversalAbs([]byte(to), "", hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil, diags
+	ft, tt, err := traversals(from, to)
+	if err != nil {
+		return nil, err
 	}
 	f := hclwrite.NewEmptyFile()
 	f.Body().AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("# Written by stackctl state mv --write-moved: " + from + " is renamed " + to + " in this unit; terraform moves it at the next apply.\n")}})
@@ -194,4 +186,17 @@ func MovedBlock(from, to string) ([]byte, error) {
 	b.SetAttributeTraversal("from", ft)
 	b.SetAttributeTraversal("to", tt)
 	return f.Bytes(), nil
+}
+
+// traversals parses two resource addresses as configuration writes them.
+func traversals(from, to string) (hcl.Traversal, hcl.Traversal, error) {
+	ft, diags := hclsyntax.ParseTraversalAbs([]byte(from), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, nil, fmt.Errorf("%q is not a resource address: %s", from, diags.Error())
+	}
+	tt, diags := hclsyntax.ParseTraversalAbs([]byte(to), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, nil, fmt.Errorf("%q is not a resource address: %s", to, diags.Error())
+	}
+	return ft, tt, nil
 }

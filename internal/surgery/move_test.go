@@ -70,4 +70,10 @@ func TestBlockAtAndMovedBlocks(t *testing.T) {
 	if _, _, err := MovedBlocks(`aws_x.y[0]`, `aws_x.y[0]`, "i"); err == nil {
 		t.Error("an instance address is accepted for a removed block")
 	}
+	if _, _, err := MovedBlocks("aws_x.y", "aws_x.", "i"); err == nil || !strings.HasPrefix(err.Error(), `"aws_x." is not a resource address: `) {
+		t.Errorf("a bad destination: %v", err)
+	}
+	if _, err := MovedBlock("aws_x..y", "aws_x.z"); err == nil || !strings.HasPrefix(err.Error(), `"aws_x..y" is not a resource address: `) {
+		t.Errorf("a bad source: %v", err)
+	}
 }
