@@ -136,18 +136,10 @@ resource "aws_iam_policy_attachment" "x" {
 			t.Errorf("repaired file lacks %q:\n%s", want, got)
 		}
 	}
-	var fixes []string
-	for _, f := range r.Fixes {
-		fixes = append(fixes, f.Address+" "+f.Attribute+" "+strings.SplitN(f.What, ":", 2)[0])
-	}
-	want := []string{
+	wantLinks(t, r,
 		"aws_ecs_service.web network_configuration.security_groups set to aws_security_group.app.id",
 		"aws_ecs_service.web network_configuration.subnets set to aws_subnet.private[0].id, aws_subnet.private[1].id",
-		"aws_iam_policy_attachment.x roles set to aws_iam_role.task.name",
-	}
-	if strings.Join(fixes, "\n") != strings.Join(want, "\n") {
-		t.Errorf("fixes:\n%s\nwant\n%s", strings.Join(fixes, "\n"), strings.Join(want, "\n"))
-	}
+		"aws_iam_policy_attachment.x roles set to aws_iam_role.task.name")
 }
 
 func TestNamedAfter(t *testing.T) {
@@ -167,5 +159,111 @@ func TestNamedAfter(t *testing.T) {
 		if got := namedAfter(c.attr, c.typ); got != c.want {
 			t.Errorf("namedAfter(%q, %q) = %v", c.attr, c.typ, got)
 		}
+	}
+}
+
+// In a list of objects (a security group's inline rules), each object's
+// key is the attribute its literals are matched by; the objects keep
+// their layout, and a key that is the resource's own identity is not
+// linked.
+func TestLinkListsOfObjects(t *testing.T) {
+	refs := []Referable{
+		{Type: "aws_security_group", Name: "ecs", Values: map[string]string{"id": "sg-ecs", "name": "ecs"}},
+		{Type: "aws_vpc", Name: "this", Values: map[string]string{"id": "vpc-1"}},
+	}
+	src := `resource "aws_security_group" "partner" {
+  vpc_id = "vpc-1"
+  ingress = [{
+    cidr_blocks     = []
+    description     = "sg-ecs"
+    from_port       = 443
+    security_groups = ["sg-ecs", "sg-other"]
+    self            = false
+    }, {
+    "security_groups" = ["sg-other"]
+    to_port           = null
+  }]
+  egress = [{
+    security_groups = [var.x, "sg-ecs"]
+  }]
+}
+`
+	r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(r.Src)
+	for _, want := range []string{
+		`    security_groups = [aws_security_group.ecs.id, "sg-other"]` + "\n",
+		`    description     = "sg-ecs"` + "\n",
+		`    "security_groups" = ["sg-other"]` + "\n",
+		`    security_groups = [var.x, "sg-ecs"]` + "\n",
+		"  vpc_id = aws_vpc.this.id\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("repaired file lacks %q:\n%s", want, got)
+		}
+	}
+	wantLinks(t, r,
+		"aws_security_group.partner ingress[0].security_groups set to aws_security_group.ecs.id",
+		"aws_security_group.partner vpc_id set to aws_vpc.this.id")
+}
+
+// Resources generated in the same run refer to each other (their values
+// come from the import plan), but never to themselves and never in a
+// cycle: the first of two that name each other keeps its reference, the
+// second its literal.
+func TestLinkSameRun(t *testing.T) {
+	refs := []Referable{
+		{Type: "aws_security_group", Name: "a", Values: map[string]string{"id": "sg-a", "name": "a"}},
+		{Type: "aws_security_group", Name: "b", Values: map[string]string{"id": "sg-b", "name": "b"}},
+		{Type: "aws_security_group", Name: "c", Values: map[string]string{"id": "sg-c", "name": "c"}},
+	}
+	src := `resource "aws_security_group" "a" {
+  ingress = [{ security_groups = ["sg-a", "sg-b"] }]
+}
+
+resource "aws_security_group" "b" {
+  ingress = [{ security_groups = ["sg-c"] }]
+}
+
+resource "aws_security_group" "c" {
+  ingress = [{ security_groups = ["sg-a"] }]
+}
+`
+	r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLinks(t, r,
+		"aws_security_group.a ingress[0].security_groups set to aws_security_group.b.id",
+		"aws_security_group.b ingress[0].security_groups set to aws_security_group.c.id")
+	if !strings.Contains(string(r.Src), `ingress = [{ security_groups = ["sg-a"] }]`) {
+		t.Errorf("c's reference to a would close a cycle:\n%s", r.Src)
+	}
+}
+
+// A heredoc is left as it is, even when its text is an id.
+func TestLinkLeavesHeredocs(t *testing.T) {
+	src := "resource \"aws_x\" \"y\" {\n  vpc_id = <<EOT\nvpc-1\nEOT\n}\n"
+	r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: []Referable{{Type: "aws_vpc", Name: "this", Values: map[string]string{"id": "vpc-1\n"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Fixes) != 0 || !strings.Contains(string(r.Src), "<<EOT") {
+		t.Errorf("fixes %+v:\n%s", r.Fixes, r.Src)
+	}
+}
+
+// wantLinks: r's fixes, each as "ADDRESS ATTR set to REF" without the
+// reason, are want, in order.
+func wantLinks(t *testing.T, r *Repaired, want ...string) {
+	t.Helper()
+	var got []string
+	for _, f := range r.Fixes {
+		got = append(got, f.Address+" "+f.Attribute+" "+strings.SplitN(f.What, ":", 2)[0])
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fixes:\n%s\nwant\n%s\nrepaired file:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), r.Src)
 	}
 }

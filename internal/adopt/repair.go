@@ -87,6 +87,7 @@ func Repair(filename string, src []byte, o RepairOptions) (*Repaired, error) {
 		}
 	}
 	var vars []*hclwrite.Block
+	g := newLinkGraph(f.Body())
 	for _, b := range f.Body().Blocks() {
 		if b.Type() != "resource" || len(b.Labels()) != 2 {
 			continue
@@ -98,6 +99,7 @@ func Repair(filename string, src []byte, o RepairOptions) (*Repaired, error) {
 		fix := func(attr, what string) {
 			r.Fixes = append(r.Fixes, Fix{Address: addr, Attribute: attr, What: what})
 		}
+		var links []linked
 		for _, attr := range sortedKeys(body.Attributes()) {
 			expr := strings.TrimSpace(string(body.GetAttribute(attr).Expr().BuildTokens(nil).Bytes()))
 			var sa *tfjson.SchemaAttribute
@@ -121,14 +123,13 @@ func Repair(filename string, src []byte, o RepairOptions) (*Repaired, error) {
 				body.RemoveAttribute(attr)
 			case sa != nil && sa.Sensitive:
 			default:
-				if ref := link(body, attr, o.Referable); ref != "" {
-					fix(attr, "set to "+ref+": the value is that resource's, and the reference orders the two")
-				}
+				links = append(links, link(body, attr, o.Referable, g.skip(addr))...)
 			}
 		}
-		linkBlocks(body, "", o.Referable, func(attr, ref string) {
-			fix(attr, "set to "+ref+": the value is that resource's, and the reference orders the two")
-		})
+		links = append(links, linkBlocks(body, "", o.Referable, g.skip(addr))...)
+		for _, l := range g.add(addr, links) {
+			fix(l.path, "set to "+l.refs+": the value is that resource's, and the reference orders the two")
+		}
 		for _, c := range conflicts[addr] {
 			if body.GetAttribute(c.attr) == nil || body.GetAttribute(c.with) == nil {
 				continue // already resolved
