@@ -170,12 +170,16 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 // wrote (docs/drift.md, steps 3 and 4), in the working folder. The plan
 // itself may fail (an SSM SecureString's value cannot be read): what
 // counts is that terraform read the objects and wrote their
-// configuration. Literals that name one of refs become references to
-// it. It returns the repaired file's content.
+// configuration. Literals that name one of refs, or a resource this plan
+// imports (when it succeeded: its JSON has their values), become
+// references to it. It returns the repaired file's content.
 func (u *Unit) generate(ctx context.Context, a *Adoption, name string, refs []adopt.Referable) ([]byte, error) {
 	wd := u.Workdir()
 	a.Generated = generatedName(name, wd.Dir, u.Config.Dir)
 	p, perr := u.Plan(ctx, terraform.PlanOptions{GenerateConfigOut: a.Generated})
+	if perr == nil {
+		refs = append(refs, imported(p.JSON)...)
+	}
 	p.Discard()
 	src, err := os.ReadFile(filepath.Join(wd.Dir, a.Generated))
 	if err != nil {

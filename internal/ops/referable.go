@@ -1,6 +1,8 @@
 package ops
 
 import (
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/stackctl/stackctl/internal/adopt"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/zclconf/go-cty/cty"
@@ -43,6 +45,43 @@ func referables(st *state.State, declared adopt.Blocks) []adopt.Referable {
 		}
 		for _, k := range []string{"id", "arn", "name"} {
 			if v, ok := attrs[k].(string); ok && v != "" && !secret[k] {
+				ref.Values[k] = v
+			}
+		}
+		out = append(out, ref)
+	}
+	return out
+}
+
+// imported are the root-module instances plan imports, as Referables:
+// generated in the same run, they are not in the state yet, and the
+// values terraform read (the change's before) are the ones the generated
+// literals repeat. Sensitive values are left out, as in referables.
+// A failed plan (p nil, or no JSON) gives none.
+func imported(p *tfjson.Plan) []adopt.Referable {
+	if p == nil {
+		return nil
+	}
+	var out []adopt.Referable
+	for _, rc := range p.ResourceChanges {
+		if rc.Change == nil || rc.Change.Importing == nil || rc.ModuleAddress != "" || rc.Mode != tfjson.ManagedResourceMode {
+			continue
+		}
+		values, _ := rc.Change.Before.(map[string]any)
+		secret, _ := rc.Change.BeforeSensitive.(map[string]any)
+		if values == nil {
+			values, _ = rc.Change.After.(map[string]any)
+			secret, _ = rc.Change.AfterSensitive.(map[string]any)
+		}
+		ref := adopt.Referable{Type: rc.Type, Name: rc.Name, Values: map[string]string{}}
+		switch k := rc.Index.(type) {
+		case float64:
+			ref.Key = cty.NumberIntVal(int64(k))
+		case string:
+			ref.Key = cty.StringVal(k)
+		}
+		for _, k := range []string{"id", "arn", "name"} {
+			if v, ok := values[k].(string); ok && v != "" && secret[k] != true {
 				ref.Values[k] = v
 			}
 		}

@@ -1,9 +1,11 @@
 package ops
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/adopt"
@@ -49,5 +51,46 @@ func TestReferables(t *testing.T) {
 	}
 	if got := referables(nil, declared); got != nil {
 		t.Errorf("no state: %v", got)
+	}
+}
+
+// The import plan's root-module imports, with the values terraform read
+// (before, or after when there is no before), keys, and no sensitive
+// value; a resource the plan creates or only updates is not imported.
+func TestImported(t *testing.T) {
+	var p tfjson.Plan
+	if err := json.Unmarshal([]byte(`{"format_version": "1.2", "resource_changes": [
+  {"address": "aws_security_group.partner", "mode": "managed", "type": "aws_security_group", "name": "partner",
+   "change": {"actions": ["no-op"], "before": {"id": "sg-p", "arn": "arn:sg-p", "name": "partner", "tags": {}}, "after": {"id": "sg-p"},
+     "before_sensitive": {}, "importing": {"id": "sg-p"}}},
+  {"address": "aws_ssm_parameter.key[\"a\"]", "mode": "managed", "type": "aws_ssm_parameter", "name": "key", "index": "a",
+   "change": {"actions": ["update"], "before": {"id": "/p/key", "name": "/p/key", "arn": "arn:ssm"},
+     "before_sensitive": {"name": true, "value": true}, "importing": {"id": "/p/key"}}},
+  {"address": "aws_subnet.s[2]", "mode": "managed", "type": "aws_subnet", "name": "s", "index": 2,
+   "change": {"actions": ["no-op"], "after": {"id": "subnet-2", "arn": ""}, "after_sensitive": {"id": true}, "importing": {"id": "subnet-2"}}},
+  {"address": "aws_subnet.t", "mode": "managed", "type": "aws_subnet", "name": "t",
+   "change": {"actions": ["no-op"], "after": {"id": "subnet-3"}, "importing": {"id": "subnet-3"}}},
+  {"address": "aws_vpc.new", "mode": "managed", "type": "aws_vpc", "name": "new", "change": {"actions": ["create"], "after": {"id": null}}},
+  {"address": "aws_vpc.old", "mode": "managed", "type": "aws_vpc", "name": "old", "change": {"actions": ["update"], "before": {"id": "vpc-1"}}},
+  {"address": "module.m.aws_vpc.x", "module_address": "module.m", "mode": "managed", "type": "aws_vpc", "name": "x",
+   "change": {"actions": ["no-op"], "before": {"id": "vpc-2"}, "importing": {"id": "vpc-2"}}},
+  {"address": "data.aws_vpc.d", "mode": "data", "type": "aws_vpc", "name": "d",
+   "change": {"actions": ["read"], "before": {"id": "vpc-3"}, "importing": {"id": "vpc-3"}}},
+  {"address": "aws_vpc.broken", "mode": "managed", "type": "aws_vpc", "name": "broken"}
+]}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	got := imported(&p)
+	want := []adopt.Referable{
+		{Type: "aws_security_group", Name: "partner", Values: map[string]string{"id": "sg-p", "arn": "arn:sg-p", "name": "partner"}},
+		{Type: "aws_ssm_parameter", Name: "key", Key: cty.StringVal("a"), Values: map[string]string{"id": "/p/key", "arn": "arn:ssm"}},
+		{Type: "aws_subnet", Name: "s", Key: cty.NumberIntVal(2), Values: map[string]string{}},
+		{Type: "aws_subnet", Name: "t", Values: map[string]string{"id": "subnet-3"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("imported:\n%#v\nwant\n%#v", got, want)
+	}
+	if got := imported(nil); got != nil {
+		t.Errorf("no plan: %v", got)
 	}
 }
