@@ -134,6 +134,9 @@ func data(e hclsyntax.Expression) bool {
 		return ok
 	case *hclsyntax.LiteralValueExpr:
 		return true
+	case *hclsyntax.UnaryOpExpr: // -1, an ICMP rule's port
+		_, ok := e.Val.(*hclsyntax.LiteralValueExpr)
+		return ok && e.Op == hclsyntax.OpNegate
 	case *hclsyntax.TupleConsExpr:
 		for _, x := range e.Exprs {
 			if !data(x) {

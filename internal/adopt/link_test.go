@@ -179,6 +179,7 @@ func TestLinkListsOfObjects(t *testing.T) {
     from_port       = 443
     security_groups = ["sg-ecs", "sg-other"]
     self            = false
+    to_port         = -1
     }, {
     "security_groups" = ["sg-other"]
     to_port           = null
@@ -186,6 +187,10 @@ func TestLinkListsOfObjects(t *testing.T) {
   egress = [{
     security_groups = [var.x, "sg-ecs"]
   }]
+  revoke = {
+    security_groups = ["sg-ecs"]
+    negated         = !false
+  }
 }
 `
 	r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: refs})
@@ -198,6 +203,7 @@ func TestLinkListsOfObjects(t *testing.T) {
 		`    description     = "sg-ecs"` + "\n",
 		`    "security_groups" = ["sg-other"]` + "\n",
 		`    security_groups = [var.x, "sg-ecs"]` + "\n",
+		"    security_groups = [\"sg-ecs\"]\n    negated         = !false\n",
 		"  vpc_id = aws_vpc.this.id\n",
 	} {
 		if !strings.Contains(got, want) {
