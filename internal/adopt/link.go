@@ -3,6 +3,8 @@ package adopt
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -38,6 +40,14 @@ func (m Referable) Reference(attr string) hcl.Traversal {
 // there names the resource itself, never another one.
 var ownIdentity = map[string]bool{"name": true, "name_prefix": true, "id": true, "arn": true, "description": true}
 
+// targets are what link may refer to: the resources, those skip does
+// not rule out (self, cycles), and the unit's inputs by variable name.
+type targets struct {
+	refs   []Referable
+	skip   func(Referable) bool
+	inputs map[string]cty.Value
+}
+
 // link replaces each literal in attr's value that is another managed
 // resource's id, arn or name with a reference to it: the value itself, an
 // element of a list, or a value in a list of objects (egress = [{
@@ -47,13 +57,16 @@ var ownIdentity = map[string]bool{"name": true, "name_prefix": true, "id": true,
 // deletes both at once, and an IAM user is refused (DeleteConflict) while
 // the adopted attachment is still on it. The reference gives the order
 // (attachment first) and keeps the value identical, so the import plan
-// does not change. A value with anything but literals in it (a
-// reference, a function call) was written by a person and is left as
-// it is. Only the literals are rewritten, so the rest keeps its layout.
-// It returns the references written, by their path from attr.
-func link(body *hclwrite.Body, attr string, referable []Referable, skip func(Referable) bool) []linked {
+// does not change. A literal (or a whole list) that no resource carries
+// but one of the unit's inputs does becomes var.NAME (matchInput): the
+// value of another unit, passed in from a dependency, stays in step with
+// it. A value with anything but literals in it (a reference, a function
+// call) was written by a person and is left as it is. Only the literals
+// are rewritten, so the rest keeps its layout. It returns the references
+// written, by their path from attr.
+func link(body *hclwrite.Body, attr string, t targets) []linked {
 	a := body.GetAttribute(attr)
-	if len(referable) == 0 || a == nil {
+	if (len(t.refs) == 0 && len(t.inputs) == 0) || a == nil {
 		return nil
 	}
 	src := a.Expr().BuildTokens(nil).Bytes()
@@ -67,38 +80,51 @@ func link(body *hclwrite.Body, attr string, referable []Referable, skip func(Ref
 	}
 	var edits []edit
 	var out []linked
-	var walk func(e hclsyntax.Expression, path, key string)
-	walk = func(e hclsyntax.Expression, path, key string) {
+	write := func(e hclsyntax.Expression, path string, ref hcl.Traversal, why string, to Referable) {
+		text := hclwrite.TokensForTraversal(ref).Bytes()
+		edits = append(edits, edit{e.Range().Start.Byte, e.Range().End.Byte, text})
+		out = append(out, linked{Path: path, Ref: string(text), Why: why, To: to})
+	}
+	// whole: e is the key's value itself, not an element of its list.
+	var walk func(e hclsyntax.Expression, path, key string, whole bool)
+	walk = func(e hclsyntax.Expression, path, key string, whole bool) {
+		if ownIdentity[key] {
+			return
+		}
 		switch e := e.(type) {
 		case *hclsyntax.TemplateExpr:
 			value, ok := literal(e)
-			if !ok || ownIdentity[key] || src[e.Range().Start.Byte] != '"' { // a heredoc is never an id
+			if !ok || src[e.Range().Start.Byte] != '"' { // a heredoc is never an id
 				return
 			}
-			ref := find(key, value, referable, skip)
-			if ref == nil {
-				return
+			if ref := find(key, value, t.refs, t.skip); ref != nil {
+				write(e, path, ref.Reference(ref.to), resourceWhy, ref.Referable)
+			} else if name := matchInput(key, cty.StringVal(value), whole, t.inputs); name != "" {
+				write(e, path, inputRef(name), inputWhy(name), Referable{})
 			}
-			text := hclwrite.TokensForTraversal(ref.Reference(ref.to)).Bytes()
-			edits = append(edits, edit{e.Range().Start.Byte, e.Range().End.Byte, text})
-			out = append(out, linked{Path: path, Ref: string(text), To: ref.Referable})
 		case *hclsyntax.TupleConsExpr:
+			if v, diags := e.Value(nil); whole && !diags.HasErrors() {
+				if name := matchInput(key, v, true, t.inputs); name != "" {
+					write(e, path, inputRef(name), inputWhy(name), Referable{})
+					return
+				}
+			}
 			for i, x := range e.Exprs {
 				p := path
 				if _, ok := x.(*hclsyntax.ObjectConsExpr); ok {
 					p = fmt.Sprintf("%s[%d]", path, i)
 				}
-				walk(x, p, key)
+				walk(x, p, key, false)
 			}
 		case *hclsyntax.ObjectConsExpr:
 			for _, item := range e.Items {
 				if k, ok := keyName(item.KeyExpr); ok {
-					walk(item.ValueExpr, path+"."+k, k)
+					walk(item.ValueExpr, path+"."+k, k, true)
 				}
 			}
 		}
 	}
-	walk(expr, attr, attr)
+	walk(expr, attr, attr, true)
 	if len(edits) == 0 {
 		return nil
 	}
@@ -119,10 +145,82 @@ func link(body *hclwrite.Body, attr string, referable []Referable, skip func(Ref
 }
 
 // linked is one reference link wrote: at Path (network_configuration.subnets,
-// egress[0].security_groups), Ref, to the resource To.
+// egress[0].security_groups), Ref, to the resource To (zero for an
+// input), and Why.
 type linked struct {
-	Path, Ref string
-	To        Referable
+	Path, Ref, Why string
+	To             Referable
+}
+
+const resourceWhy = "the value is that resource's, and the reference orders the two"
+
+func inputWhy(name string) string {
+	return "the value is the unit's input " + name + ", and the reference keeps the two in step"
+}
+
+func inputRef(name string) hcl.Traversal {
+	return hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: name}}
+}
+
+// awsID is the shape of an EC2-style id (vpc-…, subnet-…, sg-…,
+// tgw-attach-…): unlike a name, it does not recur by chance.
+var awsID = regexp.MustCompile(`^[a-z]+(-[a-z]+)*-[0-9a-f]{8,17}$`)
+
+// matchInput is the one input whose value v is, "" when none is or two
+// are. A string or a list of strings only, and only where the match is
+// not chance: each string an ARN or an EC2-style id, or the input named
+// as the attribute is (whole, not an element of its list).
+func matchInput(key string, v cty.Value, whole bool, inputs map[string]cty.Value) string {
+	want, list, ok := texts(v)
+	if !ok || len(want) == 0 || (!distinct(want) && !whole) {
+		return ""
+	}
+	found := ""
+	for _, name := range sortedKeys(inputs) {
+		got, isList, ok := texts(inputs[name])
+		if !ok || isList != list || !slices.Equal(got, want) || (!distinct(want) && name != key) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = name
+	}
+	return found
+}
+
+// texts are v's strings: v itself, or the elements of a list, tuple or
+// set of strings (list true); ok false for anything else, or a value not
+// wholly known.
+func texts(v cty.Value) (out []string, list, ok bool) {
+	if !v.IsWhollyKnown() || v.IsNull() || v.IsMarked() {
+		return nil, false, false
+	}
+	t := v.Type()
+	if t == cty.String {
+		return []string{v.AsString()}, false, true
+	}
+	if !t.IsListType() && !t.IsTupleType() && !t.IsSetType() {
+		return nil, false, false
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() || e.Type() != cty.String {
+			return nil, false, false
+		}
+		out = append(out, e.AsString())
+	}
+	return out, true, true
+}
+
+// distinct: ss is not empty and each is an ARN or an EC2-style id.
+func distinct(ss []string) bool {
+	for _, s := range ss {
+		if !strings.HasPrefix(s, "arn:") && !awsID.MatchString(s) {
+			return false
+		}
+	}
+	return len(ss) > 0
 }
 
 // data: e is literals only (strings, numbers, bools, null), in lists and
@@ -172,17 +270,17 @@ func keyName(e hclsyntax.Expression) (string, bool) {
 // linkBlocks links the attributes of body's nested blocks
 // (network_configuration { subnets = [...] }), with their paths from the
 // resource.
-func linkBlocks(body *hclwrite.Body, path string, referable []Referable, skip func(Referable) bool) []linked {
+func linkBlocks(body *hclwrite.Body, path string, t targets) []linked {
 	var out []linked
 	for _, b := range body.Blocks() {
 		at := path + b.Type()
 		for _, attr := range sortedKeys(b.Body().Attributes()) {
-			for _, l := range link(b.Body(), attr, referable, skip) {
+			for _, l := range link(b.Body(), attr, t) {
 				l.Path = at + "." + l.Path
 				out = append(out, l)
 			}
 		}
-		out = append(out, linkBlocks(b.Body(), at+".", referable, skip)...)
+		out = append(out, linkBlocks(b.Body(), at+".", t)...)
 	}
 	return out
 }
@@ -313,22 +411,22 @@ func (g *linkGraph) reaches(from, to string) bool {
 	return false
 }
 
-// fixed is what one attribute's references say: its path, and the
-// references written there, in order.
-type fixed struct{ path, refs string }
+// fixed is what one attribute's references say: its path, the
+// references written there, in order, and why.
+type fixed struct{ path, refs, why string }
 
 // add records from's links and returns them by path.
 func (g *linkGraph) add(from string, links []linked) []fixed {
 	var out []fixed
 	for _, l := range links {
-		if to := l.To.Type + "." + l.To.Name; g.inFile[to] {
+		if to := l.To.Type + "." + l.To.Name; l.To.Type != "" && g.inFile[to] {
 			g.edges[from] = append(g.edges[from], to)
 		}
-		if n := len(out); n > 0 && out[n-1].path == l.Path {
+		if n := len(out); n > 0 && out[n-1].path == l.Path && out[n-1].why == l.Why {
 			out[n-1].refs += ", " + l.Ref
 			continue
 		}
-		out = append(out, fixed{l.Path, l.Ref})
+		out = append(out, fixed{l.Path, l.Ref, l.Why})
 	}
 	return out
 }

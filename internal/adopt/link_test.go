@@ -31,19 +31,13 @@ func TestRepairRefersToManagedResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := string(r.Src)
-	for _, want := range []string{
+	wantLines(t, r,
 		"security_group_id            = aws_security_group.app.id\n",
 		"role       = aws_iam_role.task.name\n",
-		`vpc_id                 = aws_vpc.this["main"].id` + "\n",
+		`vpc_id                 = aws_vpc.this["main"].id`+"\n",
 		`key_id           = "alias/aws/ssm"`,
 		`name                   = "adopty-extra"`,
-		`policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"`,
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("repaired file lacks %q:\n%s", want, got)
-		}
-	}
+		`policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"`)
 	var fixes []string
 	for _, f := range r.Fixes {
 		if strings.HasPrefix(f.What, "set to aws_") {
@@ -124,18 +118,12 @@ resource "aws_iam_policy_attachment" "x" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := string(r.Src)
-	for _, want := range []string{
-		`    subnets         = [aws_subnet.private[0].id, aws_subnet.private[1].id, "subnet-elsewhere"]` + "\n",
+	wantLines(t, r,
+		`    subnets         = [aws_subnet.private[0].id, aws_subnet.private[1].id, "subnet-elsewhere"]`+"\n",
 		"    security_groups = [aws_security_group.app.id]\n",
-		`      security_group_ids = ["sg-1", var.extra]` + "\n",
+		`      security_group_ids = ["sg-1", var.extra]`+"\n",
 		"  roles = [aws_iam_role.task.name]\n",
-		`  users = ["task"]` + "\n",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("repaired file lacks %q:\n%s", want, got)
-		}
-	}
+		`  users = ["task"]`+"\n")
 	wantLinks(t, r,
 		"aws_ecs_service.web network_configuration.security_groups set to aws_security_group.app.id",
 		"aws_ecs_service.web network_configuration.subnets set to aws_subnet.private[0].id, aws_subnet.private[1].id",
@@ -197,19 +185,13 @@ func TestLinkListsOfObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := string(r.Src)
-	for _, want := range []string{
-		`    security_groups = [aws_security_group.ecs.id, "sg-other"]` + "\n",
-		`    description     = "sg-ecs"` + "\n",
-		`    "security_groups" = ["sg-other"]` + "\n",
-		`    security_groups = [var.x, "sg-ecs"]` + "\n",
+	wantLines(t, r,
+		`    security_groups = [aws_security_group.ecs.id, "sg-other"]`+"\n",
+		`    description     = "sg-ecs"`+"\n",
+		`    "security_groups" = ["sg-other"]`+"\n",
+		`    security_groups = [var.x, "sg-ecs"]`+"\n",
 		"    security_groups = [\"sg-ecs\"]\n    negated         = !false\n",
-		"  vpc_id = aws_vpc.this.id\n",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("repaired file lacks %q:\n%s", want, got)
-		}
-	}
+		"  vpc_id = aws_vpc.this.id\n")
 	wantLinks(t, r,
 		"aws_security_group.partner ingress[0].security_groups set to aws_security_group.ecs.id",
 		"aws_security_group.partner vpc_id set to aws_vpc.this.id")
@@ -271,5 +253,90 @@ func wantLinks(t *testing.T, r *Repaired, want ...string) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("fixes:\n%s\nwant\n%s\nrepaired file:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), r.Src)
+	}
+}
+
+// A literal no resource of the unit carries, but one of its inputs does
+// (another unit's value, passed in from a dependency), becomes var.NAME:
+// an id or ARN under any attribute, a whole list of them, and other
+// values only under the input's own name. A resource of the unit wins
+// over an input, and two inputs with the value leave the literal.
+func TestLinkInputs(t *testing.T) {
+	inputs := map[string]cty.Value{
+		"ecs_security_group_id": cty.StringVal("sg-0123456789abcdef0"),
+		"private_subnet_ids":    cty.ListVal([]cty.Value{cty.StringVal("subnet-0aaaaaaaaaaaaaaaa"), cty.StringVal("subnet-0bbbbbbbbbbbbbbbb")}),
+		"task_role_arn":         cty.StringVal("arn:aws:iam::123456789012:role/task"),
+		"environment":           cty.StringVal("dev"),
+		"stage":                 cty.StringVal("dev"),
+		"log_level":             cty.StringVal("info"),
+		"zones":                 cty.TupleVal([]cty.Value{cty.StringVal("a"), cty.StringVal("b")}),
+		"empty":                 cty.ListValEmpty(cty.String),
+		"port":                  cty.NumberIntVal(443),
+		"unknown":               cty.UnknownVal(cty.String),
+		"own_group_id":          cty.StringVal("sg-0ffffffffffffffff"),
+		"vpc_a":                 cty.StringVal("vpc-0cccccccccccccccc"),
+		"vpc_b":                 cty.StringVal("vpc-0cccccccccccccccc"),
+	}
+	refs := []Referable{{Type: "aws_security_group", Name: "own", Values: map[string]string{"id": "sg-0ffffffffffffffff"}}}
+	src := `resource "aws_security_group" "extra" {
+  name        = "arn:aws:iam::123456789012:role/task"
+  description = "sg-0123456789abcdef0"
+  vpc_id      = "vpc-0cccccccccccccccc"
+  log_level   = "info"
+  level       = "info"
+  environment = "dev"
+  zones       = ["a", "b"]
+  empty       = []
+  port        = 443
+  unknown     = "x"
+  ingress = [{
+    security_groups = ["sg-0123456789abcdef0", "sg-0ffffffffffffffff"]
+    subnets         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    role            = "arn:aws:iam::123456789012:role/task"
+    log_level       = ["info"]
+  }]
+}
+`
+	r, err := Repair("generated_x.tf", []byte(src), RepairOptions{Referable: refs, Inputs: inputs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, r,
+		`  name        = "arn:aws:iam::123456789012:role/task"`+"\n",
+		`  description = "sg-0123456789abcdef0"`+"\n",
+		`  vpc_id      = "vpc-0cccccccccccccccc"`+"\n",
+		"  log_level   = var.log_level\n",
+		`  level       = "info"`+"\n",
+		"  environment = var.environment\n", // stage is "dev" too, but not named so
+		"  zones       = var.zones\n",
+		"  empty       = []\n",
+		"  port        = 443\n",
+		`  unknown     = "x"`+"\n",
+		"    security_groups = [var.ecs_security_group_id, aws_security_group.own.id]\n",
+		"    subnets         = var.private_subnet_ids\n",
+		"    role            = var.task_role_arn\n",
+		`    log_level       = ["info"]`+"\n")
+	wantLinks(t, r,
+		"aws_security_group.extra environment set to var.environment",
+		"aws_security_group.extra ingress[0].security_groups set to var.ecs_security_group_id",
+		"aws_security_group.extra ingress[0].security_groups set to aws_security_group.own.id",
+		"aws_security_group.extra ingress[0].subnets set to var.private_subnet_ids",
+		"aws_security_group.extra ingress[0].role set to var.task_role_arn",
+		"aws_security_group.extra log_level set to var.log_level",
+		"aws_security_group.extra zones set to var.zones")
+	for _, f := range r.Fixes {
+		if strings.Contains(f.What, "var.") && !strings.HasSuffix(f.What, ", and the reference keeps the two in step") {
+			t.Errorf("an input's link says %q", f.What)
+		}
+	}
+}
+
+// wantLines: the repaired file has each of lines.
+func wantLines(t *testing.T, r *Repaired, lines ...string) {
+	t.Helper()
+	for _, l := range lines {
+		if !strings.Contains(string(r.Src), l) {
+			t.Errorf("repaired file lacks %q:\n%s", l, r.Src)
+		}
 	}
 }

@@ -28,6 +28,11 @@ type RepairOptions struct {
 	// Referable are the resources the unit's root module manages already:
 	// a literal that is one's id, arn or name becomes a reference to it.
 	Referable []Referable
+	// Inputs are the unit's inputs that reach a variable of its root
+	// module, by name, none sensitive or unknown: a literal that only one
+	// of them carries (an ARN or an EC2-style id, or under the
+	// attribute's own name) becomes var.NAME.
+	Inputs map[string]cty.Value
 }
 
 // Repaired is a generated file after repair.
@@ -123,12 +128,12 @@ func Repair(filename string, src []byte, o RepairOptions) (*Repaired, error) {
 				body.RemoveAttribute(attr)
 			case sa != nil && sa.Sensitive:
 			default:
-				links = append(links, link(body, attr, o.Referable, g.skip(addr))...)
+				links = append(links, link(body, attr, targets{o.Referable, g.skip(addr), o.Inputs})...)
 			}
 		}
-		links = append(links, linkBlocks(body, "", o.Referable, g.skip(addr))...)
+		links = append(links, linkBlocks(body, "", targets{o.Referable, g.skip(addr), o.Inputs})...)
 		for _, l := range g.add(addr, links) {
-			fix(l.path, "set to "+l.refs+": the value is that resource's, and the reference orders the two")
+			fix(l.path, "set to "+l.refs+": "+l.why)
 		}
 		for _, c := range conflicts[addr] {
 			if body.GetAttribute(c.attr) == nil || body.GetAttribute(c.with) == nil {

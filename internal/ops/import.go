@@ -172,7 +172,8 @@ func importSteps(ctx context.Context, u *Unit, spec ImportSpec, verify bool) (Un
 // counts is that terraform read the objects and wrote their
 // configuration. Literals that name one of refs, or a resource this plan
 // imports (when it succeeded: its JSON has their values), become
-// references to it. It returns the repaired file's content.
+// references to it; those that only an input of the unit carries become
+// var.NAME. It returns the repaired file's content.
 func (u *Unit) generate(ctx context.Context, a *Adoption, name string, refs []adopt.Referable) ([]byte, error) {
 	wd := u.Workdir()
 	a.Generated = generatedName(name, wd.Dir, u.Config.Dir)
@@ -199,7 +200,7 @@ func (u *Unit) generate(ctx context.Context, a *Adoption, name string, refs []ad
 		return nil, u.Fail(err)
 	}
 	declared, _ := terraform.DeclaredVariables(wd.Dir)
-	rep, err := adopt.Repair(a.Generated, src, adopt.RepairOptions{Schemas: schemas, Diagnostics: vo.Diagnostics, Taken: func(n string) bool { return declared[n] }, Referable: refs})
+	rep, err := adopt.Repair(a.Generated, src, adopt.RepairOptions{Schemas: schemas, Diagnostics: vo.Diagnostics, Taken: func(n string) bool { return declared[n] }, Referable: refs, Inputs: linkable(u.inputs, declared)})
 	if err != nil {
 		return nil, &UnitError{Message: err.Error(), Err: err}
 	}

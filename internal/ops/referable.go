@@ -4,6 +4,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/stackctl/stackctl/internal/adopt"
+	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -86,6 +87,20 @@ func imported(p *tfjson.Plan) []adopt.Referable {
 			}
 		}
 		out = append(out, ref)
+	}
+	return out
+}
+
+// linkable are the inputs a generated literal may become var.NAME for:
+// those that reach a variable of the root module (declared), neither
+// sensitive nor unknown, so that the reference passes the same value and
+// shows no secret.
+func linkable(inputs []config.Input, declared map[string]bool) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	for _, in := range inputs {
+		if declared[in.Name] && !in.Sensitive() && in.Value.IsWhollyKnown() {
+			out[in.Name] = in.Value
+		}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stackctl/stackctl/internal/adopt"
+	"github.com/stackctl/stackctl/internal/config"
 	"github.com/stackctl/stackctl/internal/state"
 )
 
@@ -92,5 +93,24 @@ func TestImported(t *testing.T) {
 	}
 	if got := imported(nil); got != nil {
 		t.Errorf("no plan: %v", got)
+	}
+}
+
+// Only inputs that reach a variable, are not secret and are known may
+// stand for a literal.
+func TestLinkable(t *testing.T) {
+	inputs := []config.Input{
+		{Name: "vpc_id", Value: cty.StringVal("vpc-1")},
+		{Name: "subnet_ids", Value: cty.ListVal([]cty.Value{cty.StringVal("subnet-1")})},
+		{Name: "password", Value: cty.StringVal("hunter2").Mark(config.Sensitive)},
+		{Name: "nested", Value: cty.ListVal([]cty.Value{cty.StringVal("x").Mark(config.Sensitive)})},
+		{Name: "later", Value: cty.UnknownVal(cty.String)},
+		{Name: "undeclared", Value: cty.StringVal("sg-1")},
+	}
+	declared := map[string]bool{"vpc_id": true, "subnet_ids": true, "password": true, "nested": true, "later": true}
+	got := linkable(inputs, declared)
+	want := map[string]cty.Value{"vpc_id": cty.StringVal("vpc-1"), "subnet_ids": cty.ListVal([]cty.Value{cty.StringVal("subnet-1")})}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("linkable: %#v\nwant %#v", got, want)
 	}
 }

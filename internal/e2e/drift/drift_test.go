@@ -77,7 +77,8 @@ func readReport(t *testing.T, r result) driftReport {
 // the drift into state with backups, after which drift finds none. Then
 // policies attached by hand: the role's is shown by drift with the import
 // that adopts it; the deploy user's makes destroy fail until `import`
-// adopts it, and then the whole environment destroys.
+// adopts it; a group made by hand is adopted into a unit that takes its
+// neighbour's id as an input, and then the whole environment destroys.
 func TestDriftAcceptAndImport(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
@@ -205,6 +206,27 @@ func TestDriftAcceptAndImport(t *testing.T) {
 	// and DeleteUser fails whenever it comes first (CI saw it, stop 22).
 	generated := tr.read("infra/live/dev/ci/generated_aws_iam_user_policy_attachment_read_only.tf")
 	contains(t, "the generated attachment", generated, "user       = aws_iam_user.deploy.name")
+
+	// A group made by hand that admits the ECS tasks' group, adopted into
+	// service: the group is network's, which service takes as an input
+	// from its dependency, so the literal becomes that input and the
+	// destroy (service before network) stays in step with it.
+	partner, err := ec2c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("partner-callback"), Description: aws.String("made in the console"), VpcId: aws.String(vpc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec2c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: partner.GroupId,
+		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(8443), ToPort: aws.Int32(8443), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(sg)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	// The drift accepted above (desired_count, the deleted log group) is
+	// reverted first: an import plan that also changes them is refused.
+	tr.must(0, "apply", "dev", "--unit", "service", "--auto-approve")
+	imp = tr.must(0, "import", "dev", "--unit", "service", "aws_security_group.partner", aws.ToString(partner.GroupId), "--auto-approve")
+	contains(t, "import into service", imp.stdout,
+		"repaired aws_security_group.partner: ingress[0].security_groups set to var.ecs_security_group_id: the value is the unit's input ecs_security_group_id",
+		"plan: imports aws_security_group.partner", "plan: changes nothing else", "import dev: 1 succeeded")
+	tr.must(0, "plan", "dev", "--unit", "service", "--detailed-exitcode")
 	tr.must(0, "destroy", "dev", "--auto-approve")
 }
 
