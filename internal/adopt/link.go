@@ -213,14 +213,15 @@ func texts(v cty.Value) (out []string, list, ok bool) {
 	return out, true, true
 }
 
-// distinct: ss is not empty and each is an ARN or an EC2-style id.
+// distinct: each of ss (never empty: matchInput sees to it) is an ARN or
+// an EC2-style id.
 func distinct(ss []string) bool {
 	for _, s := range ss {
 		if !strings.HasPrefix(s, "arn:") && !awsID.MatchString(s) {
 			return false
 		}
 	}
-	return len(ss) > 0
+	return true
 }
 
 // data: e is literals only (strings, numbers, bools, null), in lists and

@@ -329,6 +329,12 @@ func TestLinkInputs(t *testing.T) {
 			t.Errorf("an input's link says %q", f.What)
 		}
 	}
+	// Inputs alone, with no resource in the unit to refer to.
+	r, err = Repair("generated_x.tf", []byte("resource \"aws_x\" \"y\" {\n  group = \"sg-0123456789abcdef0\"\n}\n"), RepairOptions{Inputs: inputs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, r, "  group = var.ecs_security_group_id\n")
 }
 
 // wantLines: the repaired file has each of lines.
