@@ -48,6 +48,19 @@ type targets struct {
 	inputs map[string]cty.Value
 }
 
+// anyResource: one of list's literals names a resource, which wins over
+// an input carrying the whole list.
+func (t targets) anyResource(key string, list *hclsyntax.TupleConsExpr) bool {
+	for _, x := range list.Exprs {
+		if tmpl, ok := x.(*hclsyntax.TemplateExpr); ok {
+			if v, ok := literal(tmpl); ok && find(key, v, t.refs, t.skip) != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // link replaces each literal in attr's value that is another managed
 // resource's id, arn or name with a reference to it: the value itself, an
 // element of a list, or a value in a list of objects (egress = [{
@@ -103,7 +116,7 @@ func link(body *hclwrite.Body, attr string, t targets) []linked {
 				write(e, path, inputRef(name), inputWhy(name), Referable{})
 			}
 		case *hclsyntax.TupleConsExpr:
-			if v, diags := e.Value(nil); whole && !diags.HasErrors() {
+			if v, diags := e.Value(nil); whole && !diags.HasErrors() && !t.anyResource(key, e) {
 				if name := matchInput(key, v, true, t.inputs); name != "" {
 					write(e, path, inputRef(name), inputWhy(name), Referable{})
 					return

@@ -277,7 +277,9 @@ func TestLinkInputs(t *testing.T) {
 		"vpc_a":                 cty.StringVal("vpc-0cccccccccccccccc"),
 		"vpc_b":                 cty.StringVal("vpc-0cccccccccccccccc"),
 	}
-	refs := []Referable{{Type: "aws_security_group", Name: "own", Values: map[string]string{"id": "sg-0ffffffffffffffff"}}}
+	refs := []Referable{{Type: "aws_security_group", Name: "own", Values: map[string]string{"id": "sg-0ffffffffffffffff"}},
+		{Type: "aws_subnet", Name: "own", Values: map[string]string{"id": "subnet-0dddddddddddddddd"}}}
+	inputs["subnet_ids"] = cty.ListVal([]cty.Value{cty.StringVal("subnet-0dddddddddddddddd"), cty.StringVal("subnet-0aaaaaaaaaaaaaaaa")})
 	src := `resource "aws_security_group" "extra" {
   name        = "arn:aws:iam::123456789012:role/task"
   description = "sg-0123456789abcdef0"
@@ -294,6 +296,7 @@ func TestLinkInputs(t *testing.T) {
     subnets         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
     role            = "arn:aws:iam::123456789012:role/task"
     log_level       = ["info"]
+    subnet_ids      = ["subnet-0dddddddddddddddd", "subnet-0aaaaaaaaaaaaaaaa"]
   }]
 }
 `
@@ -315,13 +318,15 @@ func TestLinkInputs(t *testing.T) {
 		"    security_groups = [var.ecs_security_group_id, aws_security_group.own.id]\n",
 		"    subnets         = var.private_subnet_ids\n",
 		"    role            = var.task_role_arn\n",
-		`    log_level       = ["info"]`+"\n")
+		`    log_level       = ["info"]`+"\n",
+		`    subnet_ids      = [aws_subnet.own.id, "subnet-0aaaaaaaaaaaaaaaa"]`+"\n") // the resource wins over the input's whole list
 	wantLinks(t, r,
 		"aws_security_group.extra environment set to var.environment",
 		"aws_security_group.extra ingress[0].security_groups set to var.ecs_security_group_id",
 		"aws_security_group.extra ingress[0].security_groups set to aws_security_group.own.id",
 		"aws_security_group.extra ingress[0].subnets set to var.private_subnet_ids",
 		"aws_security_group.extra ingress[0].role set to var.task_role_arn",
+		"aws_security_group.extra ingress[0].subnet_ids set to aws_subnet.own.id",
 		"aws_security_group.extra log_level set to var.log_level",
 		"aws_security_group.extra zones set to var.zones")
 	for _, f := range r.Fixes {
